@@ -1,0 +1,1 @@
+"""Commonroom: the peer community platform for virtual Intensive Outpatient Programs."""

@@ -1,0 +1,30 @@
+"""The ninja API root. Each app keeps its own router in its ``api.py``."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from commonroom.api import errors
+from commonroom.api.auth import bearer
+
+api = NinjaAPI(
+    title="Commonroom API",
+    version="1",
+    description="Everything the Commonroom web pages do, as JSON. Authenticate with "
+    "POST /api/v1/auth/token, then send Authorization: Bearer <token>.",
+    auth=bearer,
+    urls_namespace="api",
+    docs_url=None,
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from commonroom.accounts.api import router as accounts_router
+    from commonroom.care.api import router as care_router
+
+    api.add_router("", accounts_router)
+    api.add_router("", care_router)
+
+
+_mount()

@@ -1,0 +1,20 @@
+"""Enqueueing durable jobs so they commit or roll back with the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.tasks import Task
+
+
+def enqueue_with_change(task: Task[..., Any], *args: Any) -> None:
+    """With the database backend the job row is written inside the caller's
+    transaction, so it exists exactly when the change does and survives a
+    crash after commit. Backends outside the database (immediate in tests,
+    Redis) are enqueued once the change has committed. Jobs take ids only."""
+    if settings.TASK_BACKEND_NAME == "database":
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))

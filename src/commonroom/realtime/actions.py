@@ -1,0 +1,49 @@
+"""Reaching open sockets when access ends.
+
+Channels checks a socket only when it connects, so ending access (logout,
+deactivation, removal) must also tell open sockets to close.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    # Hashed: a session key is a credential and must not travel to Redis.
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the channel layer is a hint; an unreachable Redis must not fail logout
+        log.warning("could not reach the channel layer to close sockets", exc_info=True)
+
+
+def close_session_sockets(session_key: str | None) -> None:
+    if session_key:
+        _send(session_group(session_key), {"type": "session.end"})
+
+
+def close_user_sockets(user_id: int) -> None:
+    _send(user_group(user_id), {"type": "session.end"})
+
+
+def on_user_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    close_session_sockets(getattr(session, "session_key", None))

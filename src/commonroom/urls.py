@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from commonroom.accounts import views as account_views
+from commonroom.api.api import api
+from commonroom.care import views as care_views
+from commonroom.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("help/", core_views.help_now, name="help"),
+    path("language/", core_views.set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("profile/", account_views.profile, name="profile"),
+    path("people/<int:person_id>/", account_views.person, name="person"),
+    path("invite/<str:token>/", care_views.invitation, name="invitation"),
+    path(
+        "programs/<int:program_id>/invitations/",
+        care_views.program_invitations,
+        name="program_invitations",
+    ),
+    path(
+        "programs/<int:program_id>/invitations/<int:invitation_id>/revoke/",
+        care_views.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("site-admin/", admin.site.urls),
+]
+
+handler404 = "commonroom.core.errors.not_found"
+handler500 = "commonroom.core.errors.server_error"
+handler403 = "commonroom.core.errors.forbidden"
+handler400 = "commonroom.core.errors.bad_request"

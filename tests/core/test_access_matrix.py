@@ -1,0 +1,216 @@
+"""The access-policy matrix: persona x object x action, over HTML and API.
+
+Peers see display name and pronouns; staff for a person see the rest; anyone
+else gets a 404 so ids leak nothing; anonymous visitors get only sign-in and
+help pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from commonroom.accounts.models import User
+from commonroom.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+PEER_ONLY = {"display_name", "pronouns"}
+PRIVATE_VALUES = ("Samuel Private", "participant@example.org", "Captions please")
+
+# viewer -> what they may see of the participant's profile
+PROFILE_OF_PARTICIPANT = {
+    "participant": "self",
+    "groupmate": "peer",
+    "outsider": None,
+    "facilitator": "staff",
+    "other_facilitator": None,
+    "mentor": None,
+    "alumnus": None,
+    "admin": "staff",
+}
+
+
+@pytest.mark.parametrize(("viewer", "expected"), PROFILE_OF_PARTICIPANT.items())
+def test_profile_of_participant_over_html(
+    request: pytest.FixtureRequest, participant: User, viewer: str, expected: str | None
+) -> None:
+    client: Client = request.getfixturevalue(f"{viewer}_client")
+    response = client.get(f"/people/{participant.pk}/")
+    if expected is None:
+        assert response.status_code == 404
+        assert "Sam" not in response.content.decode()
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sam" in html
+    for value in PRIVATE_VALUES:
+        assert (value in html) is (expected != "peer"), value
+
+
+@pytest.mark.parametrize(("viewer", "expected"), PROFILE_OF_PARTICIPANT.items())
+def test_profile_of_participant_over_api(
+    request: pytest.FixtureRequest,
+    api_as: object,
+    participant: User,
+    viewer: str,
+    expected: str | None,
+) -> None:
+    api = api_as(request.getfixturevalue(viewer))  # type: ignore[operator]
+    response = api.get(f"/people/{participant.pk}")
+    if expected is None:
+        assert response.status_code == 404
+        assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+        return
+    assert response.status_code == 200
+    body = response.json()
+    assert body["visibility"] == expected
+    shown = set(body) - {"id", "visibility"}
+    if expected == "peer":
+        assert shown == PEER_ONLY
+    else:
+        assert {"legal_name", "email", "accessibility_needs"} <= shown
+
+
+def test_unknown_person_and_hidden_person_answer_the_same(
+    outsider_client: Client, participant: User
+) -> None:
+    hidden = outsider_client.get(f"/people/{participant.pk}/")
+    missing = outsider_client.get("/people/987654/")
+    assert hidden.status_code == missing.status_code == 404
+    main = re.compile(rb"<main.*</main>", re.DOTALL)
+    assert main.search(hidden.content).group(0) == main.search(missing.content).group(0)  # type: ignore[union-attr]
+
+
+def test_alumnus_is_no_longer_a_peer_of_the_active_group(
+    alumnus_client: Client, groupmate_client: Client, participant: User, alumnus: User
+) -> None:
+    assert alumnus_client.get(f"/people/{participant.pk}/").status_code == 404
+    assert groupmate_client.get(f"/people/{alumnus.pk}/").status_code == 404
+
+
+def test_completing_the_program_ends_peer_visibility_at_once(
+    groupmate_client: Client, participant: User
+) -> None:
+    assert groupmate_client.get(f"/people/{participant.pk}/").status_code == 200
+    participant.enrollments.update(phase="completed")
+    assert groupmate_client.get(f"/people/{participant.pk}/").status_code == 404
+
+
+def test_staff_reads_of_a_profile_are_audited(
+    facilitator_client: Client, participant: User, facilitator: User
+) -> None:
+    facilitator_client.get(f"/people/{participant.pk}/")
+    entry = AuditEntry.objects.get(action="profile.read")
+    assert entry.actor_id == facilitator.pk
+    assert entry.subject_id == participant.pk
+
+
+def test_peer_reads_are_not_protected_data(groupmate_client: Client, participant: User) -> None:
+    groupmate_client.get(f"/people/{participant.pk}/")
+    assert not AuditEntry.objects.filter(action="profile.read").exists()
+
+
+# --- anonymous visitors ------------------------------------------------------
+
+ANONYMOUS_ALLOWED = {
+    "/accounts/login/": 200,
+    "/accounts/password/reset/": 200,
+    "/help/": 200,
+    "/healthz": 200,
+    "/readyz": 200,
+    "/api/v1/openapi.json": 200,
+}
+SIGN_IN_REQUIRED_HTML = [
+    "/",
+    "/profile/",
+    "/people/{participant}/",
+    "/programs/{program}/invitations/",
+    "/accounts/2fa/",
+    "/accounts/2fa/totp/activate/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+]
+SIGN_IN_REQUIRED_API = [
+    "/api/v1/me",
+    "/api/v1/people/{participant}",
+    "/api/v1/programs/administered",
+    "/api/v1/programs/{program}/invitations",
+]
+
+
+@pytest.mark.parametrize(("path", "status"), ANONYMOUS_ALLOWED.items())
+def test_anonymous_may_open_sign_in_and_help_pages(
+    anonymous_client: Client, path: str, status: int
+) -> None:
+    assert anonymous_client.get(path).status_code == status
+
+
+@pytest.mark.parametrize("path", SIGN_IN_REQUIRED_HTML)
+def test_anonymous_is_sent_to_sign_in(
+    anonymous_client: Client, participant: User, program: object, path: str
+) -> None:
+    url = path.format(participant=participant.pk, program=program.pk)  # type: ignore[attr-defined]
+    response = anonymous_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("path", SIGN_IN_REQUIRED_API)
+def test_anonymous_gets_401_from_the_api(
+    anonymous_client: Client, participant: User, program: object, path: str
+) -> None:
+    url = path.format(participant=participant.pk, program=program.pk)  # type: ignore[attr-defined]
+    response = anonymous_client.get(url)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_anonymous_cannot_open_the_admin_site(anonymous_client: Client) -> None:
+    response = anonymous_client.get("/site-admin/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def _our_routes() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern) in {"accounts/", "site-admin/"}:
+                    continue
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                names.add(prefix + str(pattern.pattern))
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_is_classified_in_this_matrix() -> None:
+    """A new page or endpoint must be added above, so its refusal is tested."""
+    classified = {
+        "",
+        "help/",
+        "language/",
+        "healthz",
+        "readyz",
+        "profile/",
+        "people/<int:person_id>/",
+        "invite/<str:token>/",
+        "programs/<int:program_id>/invitations/",
+        "programs/<int:program_id>/invitations/<int:invitation_id>/revoke/",
+        "api/v1/",
+        "api/v1/openapi.json",
+        "api/v1/auth/token",
+        "api/v1/me",
+        "api/v1/people/<person_id>",
+        "api/v1/programs/administered",
+        "api/v1/programs/<program_id>/invitations",
+        "api/v1/programs/<program_id>/invitations/<invitation_id>",
+    }
+    assert _our_routes() == classified

@@ -1,0 +1,90 @@
+"""The websocket handshake: signed in, allowed origin, and MFA for staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+from django.test import Client
+
+from commonroom.accounts.models import User
+from commonroom.asgi import application
+from commonroom.realtime.consumers import CLOSE_MFA_REQUIRED, CLOSE_UNAUTHENTICATED
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cookie_of(client: Client) -> str:
+    from django.conf import settings
+
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+async def connect(
+    cookie: str | None, origin: str = "http://testserver"
+) -> tuple[WebsocketCommunicator, Any]:
+    headers = [(b"origin", origin.encode()), (b"host", b"testserver")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, code = await communicator.connect()
+    return communicator, (connected, code)
+
+
+async def test_signed_in_participant_connects_and_is_greeted(participant: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    communicator, (connected, _code) = await connect(_cookie_of(client))
+    assert connected
+    assert await communicator.receive_json_from() == {"type": "hello", "user": participant.pk}
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()
+
+
+async def test_anonymous_socket_is_closed() -> None:
+    _communicator, (connected, code) = await connect(None)
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+async def test_socket_from_another_origin_is_refused(participant: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    _communicator, (connected, _code) = await connect(
+        _cookie_of(client), origin="https://evil.example"
+    )
+    assert not connected
+
+
+async def test_staff_without_mfa_in_this_session_is_refused(facilitator: User) -> None:
+    client = Client()
+    await sync_to_async(client.force_login)(facilitator)
+    _communicator, (connected, code) = await connect(_cookie_of(client))
+    assert not connected
+    assert code == CLOSE_MFA_REQUIRED
+
+
+async def test_staff_who_passed_mfa_connects(facilitator: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(facilitator)
+    communicator, (connected, _code) = await connect(_cookie_of(client))
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_logout_closes_the_open_socket(participant: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    communicator, (connected, _code) = await connect(_cookie_of(client))
+    assert connected
+    await communicator.receive_json_from()
+    await sync_to_async(client.post)("/accounts/logout/")
+    output = await communicator.receive_output(timeout=2)
+    assert output == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
