@@ -5,7 +5,6 @@ from django.urls import include, path
 
 from commonroom.accounts import views as account_views
 from commonroom.api.api import api
-from commonroom.care import views as care_views
 from commonroom.core import views as core_views
 
 urlpatterns = [
@@ -16,17 +15,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("profile/", account_views.profile, name="profile"),
     path("people/<int:person_id>/", account_views.person, name="person"),
-    path("invite/<str:token>/", care_views.invitation, name="invitation"),
-    path(
-        "programs/<int:program_id>/invitations/",
-        care_views.program_invitations,
-        name="program_invitations",
-    ),
-    path(
-        "programs/<int:program_id>/invitations/<int:invitation_id>/revoke/",
-        care_views.revoke_invitation,
-        name="revoke_invitation",
-    ),
+    path("", include("commonroom.care.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from commonroom.accounts.models import User
-from commonroom.care.models import Invitation, Program
+from commonroom.care.models import (
+    STAFF_ROLES,
+    AgreementVersion,
+    CoupleLink,
+    DoNotPair,
+    Enrollment,
+    GroupMembership,
+    Invitation,
+    Program,
+    ProgramRole,
+    TherapyGroup,
+)
 from commonroom.core import access as core_access
 
 SESSION_KEY = "commonroom_invitation_id"
@@ -92,3 +105,194 @@ def remember_invitation(request: HttpRequest, invitation: Invitation) -> None:
 
 def forget_invitation(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
+
+
+# --- groups, enrollments, couples, do-not-pair, agreements -------------------
+
+
+def _staff_program_ids(viewer: User | AnonymousUser) -> set[int]:
+    return core_access.administered_program_ids(viewer)
+
+
+def groups_visible_to(viewer: User | AnonymousUser) -> QuerySet[TherapyGroup]:
+    """Admins see their programs' groups, facilitators their own, members the
+    groups they are in the active cohort of."""
+    if not core_access.is_signed_in(viewer):
+        return TherapyGroup.objects.none()
+    ids = core_access.facilitated_group_ids(viewer) | core_access.cohort_group_ids(viewer)
+    return TherapyGroup.objects.filter(
+        Q(pk__in=ids) | Q(program_id__in=_staff_program_ids(viewer))
+    ).distinct()
+
+
+def is_group_staff(viewer: User | AnonymousUser, group: TherapyGroup) -> bool:
+    return group.program_id in _staff_program_ids(viewer) or group.pk in (
+        core_access.facilitated_group_ids(viewer)
+    )
+
+
+def access_group(
+    viewer: User | AnonymousUser, group_id: int, *, for_write: bool = False
+) -> TherapyGroup:
+    """Reading: the group's staff and cohort members. Changing the group or its
+    membership: program admins."""
+    group = groups_visible_to(viewer).select_related("program").filter(pk=group_id).first()
+    if group is None:
+        raise Http404
+    if for_write and group.program_id not in _staff_program_ids(viewer):
+        raise Http404
+    return group
+
+
+def enrollments_visible_to(viewer: User | AnonymousUser) -> QuerySet[Enrollment]:
+    if not core_access.is_signed_in(viewer):
+        return Enrollment.objects.none()
+    facilitated_people = GroupMembership.objects.filter(
+        group_id__in=core_access.facilitated_group_ids(viewer), left_at__isnull=True
+    ).values("user_id")
+    return Enrollment.objects.filter(
+        Q(user_id=viewer.pk)
+        | Q(program_id__in=_staff_program_ids(viewer))
+        | Q(user_id__in=facilitated_people)
+    )
+
+
+def access_enrollment(
+    viewer: User | AnonymousUser, enrollment_id: int, *, for_write: bool = False
+) -> Enrollment:
+    """Reading (with phase history): the person, their facilitators, their
+    program's admins. Changing phase: their facilitators and program admins."""
+    enrollment = (
+        enrollments_visible_to(viewer)
+        .select_related("program", "user", "track")
+        .filter(pk=enrollment_id)
+        .first()
+    )
+    if enrollment is None:
+        raise Http404
+    if for_write and not core_access.is_staff_for(viewer, enrollment.user_id):
+        raise Http404
+    if for_write and enrollment.user_id == viewer.pk and not core_access.is_superuser(viewer):
+        # Nobody changes their own care record.
+        raise Http404
+    return enrollment
+
+
+def couples_visible_to(viewer: User | AnonymousUser) -> QuerySet[CoupleLink]:
+    """The two partners and staff for either of them."""
+    if not core_access.is_signed_in(viewer):
+        return CoupleLink.objects.none()
+    people = _people_staffed_by(viewer)
+    return CoupleLink.objects.filter(
+        Q(person_a_id=viewer.pk)
+        | Q(person_b_id=viewer.pk)
+        | Q(program_id__in=_staff_program_ids(viewer))
+        | Q(person_a_id__in=people)
+        | Q(person_b_id__in=people)
+    )
+
+
+def access_couple(
+    viewer: User | AnonymousUser, couple_id: int, *, for_write: bool = False
+) -> CoupleLink:
+    couple = couples_visible_to(viewer).filter(pk=couple_id).first()
+    if couple is None or (for_write and couple.program_id not in _staff_program_ids(viewer)):
+        raise Http404
+    return couple
+
+
+def do_not_pair_visible_to(viewer: User | AnonymousUser) -> QuerySet[DoNotPair]:
+    """Staff only: program admins, and facilitators for entries about their
+    own groups' people. The two people never see the entry."""
+    if not core_access.is_signed_in(viewer):
+        return DoNotPair.objects.none()
+    people = _people_staffed_by(viewer)
+    return DoNotPair.objects.filter(
+        Q(program_id__in=_staff_program_ids(viewer))
+        | Q(person_a_id__in=people)
+        | Q(person_b_id__in=people)
+    )
+
+
+def access_do_not_pair(
+    viewer: User | AnonymousUser, entry_id: int, *, for_write: bool = False
+) -> DoNotPair:
+    entry = do_not_pair_visible_to(viewer).filter(pk=entry_id).first()
+    if entry is None or (for_write and entry.program_id not in _staff_program_ids(viewer)):
+        raise Http404
+    return entry
+
+
+def _people_staffed_by(viewer: User | AnonymousUser) -> QuerySet[GroupMembership, Any]:
+    return GroupMembership.objects.filter(
+        group_id__in=core_access.facilitated_group_ids(viewer), left_at__isnull=True
+    ).values("user_id")
+
+
+def access_program_as_member(viewer: User | AnonymousUser, program_id: int) -> Program:
+    """Anyone with a role in the program may read its agreement."""
+    program = (
+        Program.objects.filter(pk=program_id, roles__user_id=core_access.viewer_id(viewer))
+        .distinct()
+        .first()
+        if core_access.is_signed_in(viewer)
+        else None
+    )
+    if program is None and program_id in _staff_program_ids(viewer):
+        program = Program.objects.filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return program
+
+
+def can_review_audit_of(viewer: User | AnonymousUser, person_id: int) -> bool:
+    """The accounting of who accessed a record: program admins of a program
+    the person belongs to, and site superusers."""
+    if core_access.is_superuser(viewer):
+        return True
+    programs = _staff_program_ids(viewer)
+    return bool(programs) and (
+        Enrollment.objects.filter(user_id=person_id, program_id__in=programs).exists()
+        or ProgramRole.objects.filter(user_id=person_id, program_id__in=programs).exists()
+    )
+
+
+# --- the group agreement gate -----------------------------------------------
+
+
+class AgreementRequired(Exception):
+    """The person must accept the program's current agreement first."""
+
+    def __init__(self, agreement: AgreementVersion) -> None:
+        super().__init__(f"agreement v{agreement.version} not accepted")
+        self.agreement = agreement
+
+
+def current_agreement(program_id: int) -> AgreementVersion | None:
+    return AgreementVersion.objects.filter(program_id=program_id).order_by("-version").first()
+
+
+def needs_agreement(viewer: User | AnonymousUser, program_id: int) -> AgreementVersion | None:
+    """The current agreement when this person (a participant, mentor or
+    alumnus, not staff) has not accepted it yet."""
+    if not core_access.is_signed_in(viewer):
+        return None
+    if core_access.is_superuser(viewer) or program_id in _staff_program_ids(viewer):
+        return None
+    if ProgramRole.objects.filter(
+        user_id=core_access.viewer_id(viewer), program_id=program_id, role__in=STAFF_ROLES
+    ).exists():
+        return None
+    agreement = current_agreement(program_id)
+    if agreement is None:
+        return None
+    if agreement.acceptances.filter(user_id=core_access.viewer_id(viewer)).exists():
+        return None
+    return agreement
+
+
+def require_current_agreement(viewer: User | AnonymousUser, program_id: int) -> None:
+    """Call before showing any peer space or session of the program."""
+    agreement = needs_agreement(viewer, program_id)
+    if agreement is not None:
+        raise AgreementRequired(agreement)

@@ -32,7 +32,7 @@ def is_signed_in(viewer: User | AnonymousUser) -> bool:
     return bool(viewer.is_authenticated and viewer.is_active)
 
 
-def _id(viewer: User | AnonymousUser) -> int:
+def viewer_id(viewer: User | AnonymousUser) -> int:
     """The signed-in viewer's id; callers check is_signed_in first."""
     pk = viewer.pk
     if pk is None:
@@ -47,7 +47,7 @@ def is_superuser(viewer: User | AnonymousUser) -> bool:
 def roles_of(viewer: User | AnonymousUser) -> QuerySet[ProgramRole]:
     if not is_signed_in(viewer):
         return ProgramRole.objects.none()
-    return ProgramRole.objects.filter(user_id=_id(viewer)).select_related("program")
+    return ProgramRole.objects.filter(user_id=viewer_id(viewer)).select_related("program")
 
 
 def is_staff_member(viewer: User | AnonymousUser) -> bool:
@@ -57,7 +57,7 @@ def is_staff_member(viewer: User | AnonymousUser) -> bool:
         return False
     if viewer.is_superuser:
         return True
-    return ProgramRole.objects.filter(user_id=_id(viewer), role__in=STAFF_ROLES).exists()
+    return ProgramRole.objects.filter(user_id=viewer_id(viewer), role__in=STAFF_ROLES).exists()
 
 
 def administered_program_ids(viewer: User | AnonymousUser) -> set[int]:
@@ -66,7 +66,7 @@ def administered_program_ids(viewer: User | AnonymousUser) -> set[int]:
     if viewer.is_superuser:
         return set(Program.objects.values_list("pk", flat=True))
     return set(
-        ProgramRole.objects.filter(user_id=_id(viewer), role=Role.PROGRAM_ADMIN).values_list(
+        ProgramRole.objects.filter(user_id=viewer_id(viewer), role=Role.PROGRAM_ADMIN).values_list(
             "program_id", flat=True
         )
     )
@@ -76,7 +76,7 @@ def facilitated_group_ids(viewer: User | AnonymousUser) -> set[int]:
     if not is_signed_in(viewer):
         return set()
     return set(
-        TherapyGroup.objects.filter(facilitators__pk=_id(viewer)).values_list("pk", flat=True)
+        TherapyGroup.objects.filter(facilitators__pk=viewer_id(viewer)).values_list("pk", flat=True)
     )
 
 
@@ -94,7 +94,9 @@ def cohort_memberships() -> QuerySet[GroupMembership]:
 def cohort_group_ids(viewer: User | AnonymousUser) -> set[int]:
     if not is_signed_in(viewer):
         return set()
-    return set(cohort_memberships().filter(user_id=_id(viewer)).values_list("group_id", flat=True))
+    return set(
+        cohort_memberships().filter(user_id=viewer_id(viewer)).values_list("group_id", flat=True)
+    )
 
 
 def are_peers(viewer: User | AnonymousUser, person_id: int) -> bool:

@@ -7,6 +7,7 @@ so running it twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -17,19 +18,40 @@ from django.utils import timezone
 
 from commonroom.accounts.models import User
 from commonroom.care.models import (
+    AgreementAcceptance,
+    AgreementVersion,
+    CoupleLink,
+    CouplePolicy,
+    DoNotPair,
     Enrollment,
     GroupKind,
     GroupMembership,
+    IntakePreferences,
+    LevelOfCare,
     Phase,
+    PhaseChange,
+    Population,
     Program,
     ProgramRole,
     Role,
     TherapyGroup,
+    Track,
 )
 
 PROGRAM_SLUG = "evening-adult-iop"
 PROCESS_GROUP = "Tuesday & Thursday Evening Process Group"
 SKILLS_GROUP = "Monday & Wednesday Skills Group"
+AFFINITY_GROUP = "LGBTQ+ Affinity Group"
+MORNING_GROUP = "Morning Process Group"
+
+AGREEMENT = """What is said here stays here. We keep each other's names and stories private.
+Join from a private space where nobody else can hear, and use headphones if you can.
+Camera-off listening is fine. Come as you are.
+No recording, screenshots or photos of the group, ever.
+One person speaks at a time; we do not interrupt.
+We respect share time: everyone who wants to speak gets a turn.
+If a rule is broken, the facilitator will talk with you privately first. Repeated or serious
+breaks (like sharing someone's story outside the group) can mean leaving the group."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +64,7 @@ class DemoPerson:
     phase: str | None = None
     group: str | None = None
     facilitates: str | None = None
+    also_in: str | None = None
     language: str = "en"
     time_zone: str = "America/Chicago"
     left_group: bool = False
@@ -64,6 +87,14 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "she/her",
         Role.FACILITATOR,
         facilitates=SKILLS_GROUP,
+    ),
+    DemoPerson(
+        "facilitator3@demo.test",
+        "Alex, LMFT",
+        "Alex Kim",
+        "they/them",
+        Role.FACILITATOR,
+        facilitates=AFFINITY_GROUP,
     ),
     DemoPerson(
         "mentor@demo.test",
@@ -122,6 +153,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         Role.PARTICIPANT,
         phase=Phase.ACTIVE,
         group=PROCESS_GROUP,
+        also_in=AFFINITY_GROUP,
     ),
     DemoPerson(
         "tomas@demo.test",
@@ -163,7 +195,42 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson(
         "mei@demo.test", "Mei", "Mei Tanaka", "she/her", Role.PARTICIPANT, phase=Phase.DISCHARGED
     ),
+    DemoPerson(
+        "ren@demo.test",
+        "Ren",
+        "Ren Alvarez",
+        "they/them",
+        Role.PARTICIPANT,
+        phase=Phase.ACTIVE,
+        group=MORNING_GROUP,
+        also_in=AFFINITY_GROUP,
+        time_zone="America/Los_Angeles",
+    ),
+    DemoPerson(
+        "grace@demo.test",
+        "Grace",
+        "Grace Osei",
+        "she/her",
+        Role.PARTICIPANT,
+        phase=Phase.STEP_DOWN,
+        group=MORNING_GROUP,
+    ),
 )
+
+# The path each phase took, for a believable history.
+PHASE_PATHS: dict[str, list[str]] = {
+    Phase.INTAKE: [],
+    Phase.ACTIVE: [Phase.ACTIVE],
+    Phase.STEP_DOWN: [Phase.ACTIVE, Phase.STEP_DOWN],
+    Phase.COMPLETED: [Phase.ACTIVE, Phase.STEP_DOWN, Phase.COMPLETED],
+    Phase.DISCHARGED: [Phase.ACTIVE, Phase.DISCHARGED],
+}
+PHASE_REASONS: dict[str, str] = {
+    Phase.ACTIVE: "Intake assessment complete; starting groups.",
+    Phase.STEP_DOWN: "Meeting goals; stepping down to fewer sessions.",
+    Phase.COMPLETED: "Completed the program.",
+    Phase.DISCHARGED: "Transferred to a higher level of care.",
+}
 
 
 def staff_emails() -> set[str]:
@@ -176,20 +243,107 @@ def seed() -> Program:
         slug=PROGRAM_SLUG,
         defaults={"name": "Evening Adult IOP", "time_zone": "America/Chicago"},
     )
+    track, _ = Track.objects.get_or_create(
+        program=program,
+        name="Adult IOP",
+        defaults={
+            "level_of_care": LevelOfCare.IOP,
+            "population": Population.ADULT,
+            "weekly_minimum_hours": 9,
+        },
+    )
+    specs = {
+        PROCESS_GROUP: (GroupKind.PROCESS, "FREQ=WEEKLY;BYDAY=TU,TH", time(18, 0)),
+        SKILLS_GROUP: (GroupKind.SKILLS, "FREQ=WEEKLY;BYDAY=MO,WE", time(18, 0)),
+        MORNING_GROUP: (GroupKind.PROCESS, "FREQ=WEEKLY;BYDAY=MO,WE,FR", time(9, 0)),
+        AFFINITY_GROUP: (GroupKind.AFFINITY, "FREQ=WEEKLY;BYDAY=SA", time(11, 0)),
+    }
     groups = {
-        PROCESS_GROUP: TherapyGroup.objects.get_or_create(
-            program=program, name=PROCESS_GROUP, defaults={"kind": GroupKind.PROCESS}
-        )[0],
-        SKILLS_GROUP: TherapyGroup.objects.get_or_create(
-            program=program, name=SKILLS_GROUP, defaults={"kind": GroupKind.SKILLS}
-        )[0],
+        name: TherapyGroup.objects.get_or_create(
+            program=program,
+            name=name,
+            defaults={
+                "kind": kind,
+                "track": track,
+                "session_pattern": pattern,
+                "session_start": start,
+                "session_minutes": 90 if kind == GroupKind.AFFINITY else 180,
+            },
+        )[0]
+        for name, (kind, pattern, start) in specs.items()
     }
     for person in DEMO_PEOPLE:
-        _seed_person(program, groups, person)
+        _seed_person(program, groups, person, track)
+    groups[MORNING_GROUP].facilitators.add(_user("facilitator2@demo.test"))
+    _seed_relations(program)
     return program
 
 
-def _seed_person(program: Program, groups: dict[str, TherapyGroup], person: DemoPerson) -> None:
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def _seed_relations(program: Program) -> None:
+    admin = _user("admin@demo.test")
+    kay, jamal = _user("kay@demo.test"), _user("jamal@demo.test")
+    a, b = sorted([kay, jamal], key=lambda u: u.pk)
+    CoupleLink.objects.get_or_create(
+        program=program,
+        person_a=a,
+        person_b=b,
+        defaults={"policy": CouplePolicy.APART, "linked_by": admin},
+    )
+    noor, tomas = _user("noor@demo.test"), _user("tomas@demo.test")
+    a, b = sorted([noor, tomas], key=lambda u: u.pk)
+    DoNotPair.objects.get_or_create(
+        program=program,
+        person_a=a,
+        person_b=b,
+        defaults={"reason": "Outside relationship: they are neighbours.", "recorded_by": admin},
+    )
+    agreement, _ = AgreementVersion.objects.get_or_create(
+        program=program, version=1, defaults={"body": AGREEMENT, "published_by": admin}
+    )
+    # Everyone but participant@demo.test has accepted, so the demo shows the
+    # agreement step once.
+    for email in (
+        "participant2@demo.test",
+        "outsider@demo.test",
+        "kay@demo.test",
+        "tomas@demo.test",
+        "noor@demo.test",
+        "jamal@demo.test",
+        "ren@demo.test",
+        "grace@demo.test",
+        "mentor@demo.test",
+        "alumni@demo.test",
+        "bea@demo.test",
+    ):
+        AgreementAcceptance.objects.get_or_create(agreement=agreement, user=_user(email))
+    IntakePreferences.objects.get_or_create(
+        user=_user("participant@demo.test"),
+        defaults={
+            "languages": ["en"],
+            "availability": [
+                {"day": 1, "start": "18:00", "end": "21:00"},
+                {"day": 3, "start": "18:00", "end": "21:00"},
+            ],
+            "camera_comfort": "sometimes",
+        },
+    )
+    IntakePreferences.objects.get_or_create(
+        user=_user("participant2@demo.test"),
+        defaults={
+            "languages": ["es", "en"],
+            "camera_comfort": "off",
+            "mentor_gender_preference": "woman",
+        },
+    )
+
+
+def _seed_person(
+    program: Program, groups: dict[str, TherapyGroup], person: DemoPerson, track: Track
+) -> None:
     user = User.objects.filter(email=person.email).first()
     if user is None:
         user = User.objects.create_user(
@@ -211,9 +365,20 @@ def _seed_person(program: Program, groups: dict[str, TherapyGroup], person: Demo
     ):
         TOTP.activate(user, settings.DEMO_TOTP_SECRET)
     if person.phase is not None:
-        Enrollment.objects.get_or_create(
-            user=user, program=program, defaults={"phase": person.phase}
+        enrollment, created = Enrollment.objects.get_or_create(
+            user=user, program=program, defaults={"phase": person.phase, "track": track}
         )
+        if created:
+            previous: str = Phase.INTAKE
+            for step in PHASE_PATHS[person.phase]:
+                PhaseChange.objects.create(
+                    enrollment=enrollment,
+                    from_phase=previous,
+                    to_phase=step,
+                    reason=PHASE_REASONS[step],
+                    changed_by=User.objects.filter(email="facilitator@demo.test").first(),
+                )
+                previous = step
     if (
         person.group is not None
         and not GroupMembership.objects.filter(user=user, group=groups[person.group]).exists()
@@ -223,6 +388,11 @@ def _seed_person(program: Program, groups: dict[str, TherapyGroup], person: Demo
             group=groups[person.group],
             left_at=timezone.now() if person.left_group else None,
         )
+    if (
+        person.also_in is not None
+        and not GroupMembership.objects.filter(user=user, group=groups[person.also_in]).exists()
+    ):
+        GroupMembership.objects.create(user=user, group=groups[person.also_in])
     if person.facilitates is not None:
         groups[person.facilitates].facilitators.add(user)
 

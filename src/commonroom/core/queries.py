@@ -28,7 +28,9 @@ def home_for(viewer: User | AnonymousUser) -> Home:
     return Home(
         roles=list(core_access.roles_of(viewer).order_by("program__name", "role")),
         enrollments=list(
-            Enrollment.objects.filter(user_id=core_access._id(viewer)).select_related("program")
+            Enrollment.objects.filter(user_id=core_access.viewer_id(viewer)).select_related(
+                "program"
+            )
         ),
         my_groups=list(
             TherapyGroup.objects.filter(pk__in=core_access.cohort_group_ids(viewer))

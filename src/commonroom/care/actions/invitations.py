@@ -17,6 +17,7 @@ from commonroom.care.models import Enrollment, Invitation, Phase, Program, Progr
 from commonroom.care.tasks import send_invitation_email
 from commonroom.core.audit import record
 from commonroom.core.tasks import enqueue_with_change
+from commonroom.core.validation import refuse
 
 
 def do_invite_person(
@@ -30,11 +31,9 @@ def do_invite_person(
 ) -> Invitation:
     email = email.strip().lower()
     if role not in Role.values:
-        raise ValidationError({"role": _("Choose one of the listed roles.")}, code="invalid_role")
+        raise refuse("role", _("Choose one of the listed roles."), "invalid_role")
     if ProgramRole.objects.filter(program=program, user__email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("This person already belongs to this program.")}, code="already_member"
-        )
+        raise refuse("email", _("This person already belongs to this program."), "already_member")
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -56,9 +55,10 @@ def do_invite_person(
             )
             enqueue_with_change(send_invitation_email, invitation.pk, base_url)
     except IntegrityError as exc:
-        raise ValidationError(
-            {"email": _("An invitation to this address is already open. Withdraw it first.")},
-            code="already_invited",
+        raise refuse(
+            "email",
+            _("An invitation to this address is already open. Withdraw it first."),
+            "already_invited",
         ) from exc
     return invitation
 

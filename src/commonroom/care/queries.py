@@ -1,0 +1,61 @@
+"""Reads of the care app that span relations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from commonroom.accounts.models import User
+from commonroom.care.models import Enrollment, GroupMembership, TherapyGroup
+
+
+@dataclass(frozen=True, slots=True)
+class RosterLine:
+    person: User
+    joined_at: object
+    phase: str | None
+    phase_label: str
+    enrollment_id: int | None
+
+
+def roster(group: TherapyGroup) -> list[RosterLine]:
+    """The group's current members with their phase, in two queries."""
+    memberships = list(
+        GroupMembership.objects.filter(group=group, left_at__isnull=True)
+        .select_related("user")
+        .order_by("user__display_name")
+    )
+    enrollments = {
+        e.user_id: e
+        for e in Enrollment.objects.filter(
+            program_id=group.program_id, user_id__in=[m.user_id for m in memberships]
+        )
+    }
+    lines = []
+    for membership in memberships:
+        enrollment = enrollments.get(membership.user_id)
+        lines.append(
+            RosterLine(
+                person=membership.user,
+                joined_at=membership.joined_at,
+                phase=enrollment.phase if enrollment else None,
+                phase_label=str(enrollment.get_phase_display()) if enrollment else "",
+                enrollment_id=enrollment.pk if enrollment else None,
+            )
+        )
+    return lines
+
+
+def program_enrollments(program_id: int) -> list[Enrollment]:
+    open_memberships = GroupMembership.objects.filter(left_at__isnull=True).select_related("group")
+    return list(
+        Enrollment.objects.filter(program_id=program_id)
+        .select_related("user", "track")
+        .prefetch_related(
+            Prefetch(
+                "user__group_memberships", queryset=open_memberships, to_attr="open_memberships"
+            )
+        )
+        .order_by("user__display_name")
+    )

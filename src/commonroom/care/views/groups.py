@@ -1,0 +1,35 @@
+"""A therapy group's page: its roster for staff, its members for peers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from commonroom.care import access as care_access
+from commonroom.care import queries
+
+
+@login_required
+def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = care_access.access_group(request.user, group_id)
+    staff = care_access.is_group_staff(request.user, group)
+    if not staff:
+        try:
+            care_access.require_current_agreement(request.user, group.program_id)
+        except care_access.AgreementRequired:
+            url = reverse("agreement", kwargs={"program_id": group.program_id})
+            return redirect(f"{url}?next={request.path}")
+    return render(
+        request,
+        "care/group.html",
+        {
+            "group": group,
+            "staff_view": staff,
+            "can_edit": group.program_id
+            in care_access.programs_administered_by(request.user).values_list("pk", flat=True),
+            "roster": queries.roster(group),
+            "facilitators": group.facilitators.order_by("display_name"),
+        },
+    )
