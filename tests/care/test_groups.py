@@ -241,3 +241,62 @@ def test_track_defaults_follow_asam_minimums(api_as: object, admin: User, progra
         teen["weekly_minimum_hours"],
         php["weekly_minimum_hours"],
     ) == (9, 6, 20)
+
+
+def test_admin_sets_program_crisis_resources_in_the_browser(
+    admin_client: Client, program: Program, participant_client: Client
+) -> None:
+    response = admin_client.post(
+        f"/programs/{program.pk}/settings/",
+        {
+            "name": program.name,
+            "time_zone": "America/Chicago",
+            "default_group_size": 8,
+            "languages_offered": ["en", "es"],
+            "crisis_resources": "County Crisis Line | 24/7 mobile crisis team | 555-0100\n"
+            "988 Lifeline | Call or text | 988 | 988 | https://988lifeline.org",
+        },
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.default_group_size == 8
+    assert program.crisis_resources[0] == {
+        "name": "County Crisis Line",
+        "detail": "24/7 mobile crisis team",
+        "phone": "555-0100",
+    }
+    assert 'href="tel:555-0100"' in participant_client.get("/help/").content.decode()
+
+
+def test_crisis_resources_with_an_insecure_link_are_refused(
+    admin_client: Client, program: Program
+) -> None:
+    response = admin_client.post(
+        f"/programs/{program.pk}/settings/",
+        {
+            "name": program.name,
+            "time_zone": "America/Chicago",
+            "default_group_size": 9,
+            "crisis_resources": "Line | x | 1 | 1 | http://insecure.example",
+        },
+    )
+    assert response.status_code == 422
+    assert "must start with https://" in response.content.decode()
+    program.refresh_from_db()
+    assert program.crisis_resources == []
+
+
+def test_a_partner_sees_their_own_link_on_their_enrollment(
+    program: Program, admin: User, participant: User, outsider: User, participant_client: Client
+) -> None:
+    do_link_couple(
+        program=program,
+        first_id=participant.pk,
+        second_id=outsider.pk,
+        policy="apart",
+        linked_by=admin,
+    )
+    enrollment = participant.enrollments.get()
+    html = participant_client.get(f"/enrollments/{enrollment.pk}/").content.decode()
+    assert "Linked partner" in html
+    assert "Riley" in html

@@ -88,3 +88,31 @@ async def test_logout_closes_the_open_socket(participant: User) -> None:
     await sync_to_async(client.post)("/accounts/logout/")
     output = await communicator.receive_output(timeout=2)
     assert output == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
+
+
+async def test_completing_the_program_closes_the_open_socket(
+    participant: User, admin: User
+) -> None:
+    from commonroom.care.actions import do_change_phase
+    from commonroom.care.models import Enrollment
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    communicator, (connected, _code) = await connect(_cookie_of(client))
+    assert connected
+    await communicator.receive_json_from()
+    enrollment = await Enrollment.objects.aget(user=participant)
+    await sync_to_async(do_change_phase)(
+        enrollment_id=enrollment.pk, to_phase="completed", reason="Done", changed_by=admin
+    )
+    output = await communicator.receive_output(timeout=2)
+    assert output == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
+
+
+async def test_a_deactivated_persons_session_is_refused(participant: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    await User.objects.filter(pk=participant.pk).aupdate(is_active=False)
+    _communicator, (connected, _code) = await connect(_cookie_of(client))
+    assert not connected

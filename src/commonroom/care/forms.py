@@ -49,6 +49,47 @@ class ProgramSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    crisis_resources = forms.CharField(
+        label=_("Crisis resources"),
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: name | what it is | phone | text number | https link. "
+            "Leave empty for the US defaults (988 and 911)."
+        ),
+    )
+
+    def clean_crisis_resources(self) -> list[dict[str, str]]:
+        return parse_crisis_resources(self.cleaned_data.get("crisis_resources") or "")
+
+
+_RESOURCE_KEYS = ("name", "detail", "phone", "sms", "url")
+
+
+def parse_crisis_resources(text: str) -> list[dict[str, str]]:
+    resources = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > len(_RESOURCE_KEYS) or not parts[0]:
+            raise forms.ValidationError(
+                _("Line %(number)s: start with a name, then up to four parts separated by |.")
+                % {"number": number}
+            )
+        resources.append({k: v for k, v in zip(_RESOURCE_KEYS, parts, strict=False) if v})
+    return resources
+
+
+def format_crisis_resources(resources: list[dict[str, str]]) -> str:
+    lines = []
+    for item in resources:
+        parts = [item.get(key, "") for key in _RESOURCE_KEYS]
+        while parts and not parts[-1]:
+            parts.pop()
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
 
 
 class TrackForm(forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -50,6 +51,11 @@ def _detail(request: HttpRequest, enrollment: Enrollment, **forms: object) -> Ht
         "phase_form": PhaseChangeForm(allowed=allowed),
         "placement_form": PlacementForm(program=enrollment.program),
         "is_self": enrollment.user_id == viewer.pk,
+        "couple": care_access.couples_visible_to(viewer)
+        .filter(program_id=enrollment.program_id)
+        .filter(Q(person_a_id=enrollment.user_id) | Q(person_b_id=enrollment.user_id))
+        .select_related("person_a", "person_b")
+        .first(),
         **forms,
     }
     has_errors = any(getattr(f, "errors", None) for f in forms.values())

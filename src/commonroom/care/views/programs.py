@@ -19,7 +19,12 @@ from commonroom.care.actions import (
     do_update_group,
     do_update_program,
 )
-from commonroom.care.forms import GroupForm, ProgramSettingsForm, TrackForm
+from commonroom.care.forms import (
+    GroupForm,
+    ProgramSettingsForm,
+    TrackForm,
+    format_crisis_resources,
+)
 from commonroom.care.views.common import errors_into_form
 
 
@@ -34,6 +39,7 @@ def _dashboard(request: HttpRequest, program_id: int, **forms: object) -> HttpRe
                 "time_zone": program.time_zone,
                 "default_group_size": program.default_group_size,
                 "languages_offered": program.languages_offered,
+                "crisis_resources": format_crisis_resources(program.crisis_resources),
             }
         ),
         "track_form": TrackForm(),

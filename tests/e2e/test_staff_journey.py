@@ -1,0 +1,40 @@
+"""A facilitator signs in with their TOTP code and steps a participant down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from commonroom.accounts.models import User
+from commonroom.care.models import Enrollment, TherapyGroup
+from tests.e2e.conftest import screenshot
+from tests.factories import PASSWORD, TOTP_SECRET
+from tests.totp import current_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_facilitator_signs_in_with_totp_and_changes_a_phase(
+    live_server: Any, new_page: Any, facilitator: User, participant: User, group: TherapyGroup
+) -> None:
+    page = new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(facilitator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("Code").fill(current_code(TOTP_SECRET))
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.get_by_role("link", name=group.name).click()
+    roster = page.get_by_role("table")
+    assert "Active" in roster.inner_text()
+    page.get_by_role("link", name="Sam").click()
+    page.get_by_label("New phase").select_option("step_down")
+    page.get_by_label("Reason").fill("Meeting goals; fewer sessions now.")
+    page.get_by_role("button", name="Change phase").click()
+    page.get_by_text("Phase changed.").wait_for()
+    screenshot(page, "facilitator-phase-change")
+    assert Enrollment.objects.get(user=participant).phase == "step_down"
+    assert page.console_errors == []
