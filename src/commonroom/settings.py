@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "commonroom.core",
     "commonroom.accounts",
     "commonroom.care",
+    "commonroom.meetings",
     "commonroom.realtime",
     "commonroom.api",
 ]
@@ -349,6 +350,29 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("COMMONROOM_HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = envbool("COMMONROOM_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- video rooms (meetings/rooms.py) ------------------------------------------
+
+
+def _derived_secret(purpose: str) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+VIDEO_DEFAULT_PROVIDER = envstr("COMMONROOM_VIDEO_PROVIDER", "jitsi") or "jitsi"
+JITSI_DOMAIN = envstr("COMMONROOM_JITSI_DOMAIN", "meet.example.org") or "meet.example.org"
+JITSI_APP_ID = envstr("COMMONROOM_JITSI_APP_ID", "commonroom") or "commonroom"
+# Outside production the Jitsi secret is derived from SECRET_KEY so the demo
+# works; a real deployment shares the secret with its Prosody server.
+JITSI_APP_SECRET = envstr("COMMONROOM_JITSI_APP_SECRET") or _derived_secret("jitsi")
+if PRODUCTION and VIDEO_DEFAULT_PROVIDER == "jitsi" and not envstr("COMMONROOM_JITSI_APP_SECRET"):
+    raise ConfigurationError("COMMONROOM_JITSI_APP_SECRET must be set for Jitsi in production")
+BBB_API_URL = envstr("COMMONROOM_BBB_URL", "") or ""
+BBB_SECRET = envstr("COMMONROOM_BBB_SECRET", "") or ""
+BBB_CHECKSUM = envstr("COMMONROOM_BBB_CHECKSUM", "sha256") or "sha256"
+ROOM_NAME_SECRET = envstr("COMMONROOM_ROOM_SECRET") or _derived_secret("rooms")
 
 # --- logging: never message text or health data ---------------------------
 

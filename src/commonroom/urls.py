@@ -16,6 +16,7 @@ urlpatterns = [
     path("profile/", account_views.profile, name="profile"),
     path("people/<int:person_id>/", account_views.person, name="person"),
     path("", include("commonroom.care.urls")),
+    path("", include("commonroom.meetings.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

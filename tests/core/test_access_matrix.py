@@ -225,5 +225,20 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/programs/<program_id>/agreement", "api/v1/programs/<program_id>/agreement/accept",
         "api/v1/me/preferences", "api/v1/people/<person_id>/preferences",
         "api/v1/people/<person_id>/audit",
+        # live sessions: tests/meetings/test_sessions.py and test_meetings_access.py
+        "sessions/", "sessions/<int:session_id>/", "sessions/<int:session_id>/join/",
+        "sessions/<int:session_id>/help/",
+        "sessions/<int:session_id>/help/<int:request_id>/resolve/",
+        "sessions/<int:session_id>/attendance/finalise/",
+        "sessions/<int:session_id>/attendance/<int:user_id>/", "sessions/<int:session_id>/note/",
+        "tech-check/", "groups/<int:group_id>/schedule/", "series/<int:series_id>/exceptions/",
+        "programs/<int:program_id>/minimums/", "calendar/feeds/", "calendar/feeds/revoke/",
+        "calendar/<str:secret>.ics",
+        "api/v1/sessions", "api/v1/sessions/<session_id>", "api/v1/sessions/<session_id>/join",
+        "api/v1/sessions/<session_id>/attendance",
+        "api/v1/sessions/<session_id>/attendance/finalise",
+        "api/v1/sessions/<session_id>/attendance/<user_id>", "api/v1/groups/<group_id>/series",
+        "api/v1/series/<series_id>/exceptions", "api/v1/me/calendar-feeds",
+        "api/v1/programs/<program_id>/minimums",
     }  # fmt: skip
     assert _our_routes() == classified

@@ -35,6 +35,7 @@ PRODUCTION = {
     "SECRET_KEY": SECRET,
     "ALLOWED_HOSTS": "commonroom.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "COMMONROOM_JITSI_APP_SECRET": "j" * 20 + "0123456789abcdefghijklmnop",
 }
 
 
@@ -94,3 +95,11 @@ def test_production_turns_on_secure_transport(tmp_path: Path, name: str, expecte
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_production_without_a_jitsi_secret_is_a_clear_startup_error(tmp_path: Path) -> None:
+    env = dict(PRODUCTION)
+    env.pop("COMMONROOM_JITSI_APP_SECRET")
+    result = run_commonroom("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "COMMONROOM_JITSI_APP_SECRET must be set" in result.stderr

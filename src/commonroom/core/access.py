@@ -127,3 +127,11 @@ def is_staff_for(viewer: User | AnonymousUser, person_id: int) -> bool:
             user_id=person_id, group_id__in=groups, left_at__isnull=True
         ).exists()
     )
+
+
+def program_admin_ids(program_id: int) -> set[int]:
+    return set(
+        ProgramRole.objects.filter(program_id=program_id, role=Role.PROGRAM_ADMIN).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -6,8 +6,9 @@ so running it twice changes nothing.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -50,8 +51,8 @@ Camera-off listening is fine. Come as you are.
 No recording, screenshots or photos of the group, ever.
 One person speaks at a time; we do not interrupt.
 We respect share time: everyone who wants to speak gets a turn.
-If a rule is broken, the facilitator will talk with you privately first. Repeated or serious
-breaks (like sharing someone's story outside the group) can mean leaving the group."""
+If a rule is broken, the facilitator will talk with you privately first.
+Repeated or serious breaks, like sharing someone's story outside the group, can mean leaving it."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,11 @@ def staff_emails() -> set[str]:
 def seed() -> Program:
     program, _ = Program.objects.get_or_create(
         slug=PROGRAM_SLUG,
-        defaults={"name": "Evening Adult IOP", "time_zone": "America/Chicago"},
+        defaults={
+            "name": "Evening Adult IOP",
+            "time_zone": "America/Chicago",
+            "languages_offered": ["en", "es"],
+        },
     )
     track, _ = Track.objects.get_or_create(
         program=program,
@@ -276,7 +281,77 @@ def seed() -> Program:
         _seed_person(program, groups, person, track)
     groups[MORNING_GROUP].facilitators.add(_user("facilitator2@demo.test"))
     _seed_relations(program)
+    _seed_sessions(groups)
     return program
+
+
+SERIES_TITLES = {
+    PROCESS_GROUP: "Evening group",
+    SKILLS_GROUP: "Skills workshop",
+    MORNING_GROUP: "Morning group",
+    AFFINITY_GROUP: "Saturday circle",
+}
+
+
+def _seed_sessions(groups: dict[str, TherapyGroup]) -> None:
+    """A schedule for every group and last week's sessions of the evening
+    group with attendance, so the roster and weekly hours have something to
+    show."""
+    from commonroom.meetings.actions import do_record_presence
+    from commonroom.meetings.models import Session, SessionSeries
+    from commonroom.meetings.scheduling import sync_series
+
+    today = timezone.localdate()
+    for name, group in groups.items():
+        series = SessionSeries.objects.filter(group=group).first()
+        if series is None:
+            assert group.session_start is not None
+            series = SessionSeries.objects.create(
+                group=group,
+                title=SERIES_TITLES[name],
+                rule=group.session_pattern,
+                start_date=today - timedelta(days=28),
+                local_start=group.session_start,
+                duration_minutes=group.session_minutes,
+                slot_label="Morning" if group.session_start.hour < 12 else "Evening",
+                curriculum="adult-iop" if group.kind == GroupKind.PROCESS else "",
+            )
+        sync_series(series)
+    evening = SessionSeries.objects.get(group=groups[PROCESS_GROUP])
+    if evening.sessions.filter(ends_at__lt=timezone.now()).exists():
+        return
+    zone = zoneinfo.ZoneInfo("America/Chicago")
+    monday = today - timedelta(days=today.weekday() + 7)
+    attendees = {
+        "participant@demo.test": [(0, 180), (5, 175)],
+        "participant2@demo.test": [(12, 168), (0, 180)],
+        "kay@demo.test": [(0, 120), (0, 180)],
+    }
+    for offset, day in enumerate((1, 3)):  # last Tuesday and Thursday
+        start = datetime.combine(monday + timedelta(days=day), time(18, 0), tzinfo=zone)
+        session = Session.objects.create(
+            series=evening,
+            original_date=monday + timedelta(days=day),
+            starts_at=start,
+            ends_at=start + timedelta(minutes=180),
+        )
+        for email, visits in attendees.items():
+            late, minutes = visits[offset]
+            person = _user(email)
+            do_record_presence(
+                session=session,
+                user=person,
+                kind="join",
+                source="join_click",
+                at=start + timedelta(minutes=late),
+            )
+            do_record_presence(
+                session=session,
+                user=person,
+                kind="leave",
+                source="join_click",
+                at=start + timedelta(minutes=late + minutes),
+            )
 
 
 def _user(email: str) -> User:
@@ -386,13 +461,16 @@ def _seed_person(
         GroupMembership.objects.create(
             user=user,
             group=groups[person.group],
+            joined_at=timezone.now() - timedelta(days=35),
             left_at=timezone.now() if person.left_group else None,
         )
     if (
         person.also_in is not None
         and not GroupMembership.objects.filter(user=user, group=groups[person.also_in]).exists()
     ):
-        GroupMembership.objects.create(user=user, group=groups[person.also_in])
+        GroupMembership.objects.create(
+            user=user, group=groups[person.also_in], joined_at=timezone.now() - timedelta(days=35)
+        )
     if person.facilitates is not None:
         groups[person.facilitates].facilitators.add(user)
 

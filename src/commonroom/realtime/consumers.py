@@ -54,3 +54,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
     async def session_end(self, event: dict[str, Any]) -> None:
         """Sent to ``user.<id>`` on logout, deactivation or removal."""
         await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def hint(self, event: dict[str, Any]) -> None:
+        """A live hint for this person's open pages (see realtime/notify.py)."""
+        await self.send_json({"type": event["kind"], "payload": event["payload"]})

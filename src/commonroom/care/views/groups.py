@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from commonroom.care import access as care_access
 from commonroom.care import queries
@@ -21,6 +22,10 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
         except care_access.AgreementRequired:
             url = reverse("agreement", kwargs={"program_id": group.program_id})
             return redirect(f"{url}?next={request.path}")
+    # Attendance lives in the meetings app, which builds on care; the roster
+    # asks it for the numbers rather than duplicating the rule.
+    from commonroom.meetings.queries import attendance_to_date
+
     return render(
         request,
         "care/group.html",
@@ -30,6 +35,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "can_edit": group.program_id
             in care_access.programs_administered_by(request.user).values_list("pk", flat=True),
             "roster": queries.roster(group),
+            "attendance": attendance_to_date(group.pk, now=timezone.now()) if staff else {},
             "facilitators": group.facilitators.order_by("display_name"),
         },
     )

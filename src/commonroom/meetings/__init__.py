@@ -1,0 +1,1 @@
+"""Live group sessions: schedule, video rooms, attendance, breakouts, prompts, co-leads."""
