@@ -240,5 +240,23 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/sessions/<session_id>/attendance/<user_id>", "api/v1/groups/<group_id>/series",
         "api/v1/series/<series_id>/exceptions", "api/v1/me/calendar-feeds",
         "api/v1/programs/<program_id>/minimums",
+        # facilitator console, breakouts, prompts, co-leads: tests/meetings/test_console.py
+        "sessions/<int:session_id>/console/", "sessions/<int:session_id>/console/live/",
+        "sessions/<int:session_id>/shares/<int:user_id>/",
+        "sessions/<int:session_id>/breakouts/plan/",
+        "sessions/<int:session_id>/breakouts/<slug:action>/",
+        "sessions/<int:session_id>/prompt/", "sessions/<int:session_id>/prompts/new/",
+        "sessions/<int:session_id>/co-lead/", "sessions/<int:session_id>/co-lead/opt-in/",
+        "sessions/<int:session_id>/my-breakout/", "sessions/<int:session_id>/my-breakout/ask/",
+        "sessions/<int:session_id>/my-breakout/join/",
+        "api/v1/sessions/<session_id>/console", "api/v1/sessions/<session_id>/shares",
+        "api/v1/sessions/<session_id>/shares/<user_id>", "api/v1/sessions/<session_id>/breakouts",
+        "api/v1/sessions/<session_id>/breakouts/move",
+        "api/v1/sessions/<session_id>/breakouts/open",
+        "api/v1/sessions/<session_id>/breakouts/extend",
+        "api/v1/sessions/<session_id>/breakouts/broadcast",
+        "api/v1/sessions/<session_id>/breakouts/close",
+        "api/v1/sessions/<session_id>/my-breakout", "api/v1/sessions/<session_id>/my-breakout/ask",
+        "api/v1/sessions/<session_id>/prompt", "api/v1/sessions/<session_id>/co-lead/opt-in",
     }  # fmt: skip
     assert _our_routes() == classified

@@ -23,10 +23,12 @@ def _mount() -> None:
     from commonroom.accounts.api import router as accounts_router
     from commonroom.care.api import router as care_router
     from commonroom.meetings.api import router as meetings_router
+    from commonroom.meetings.console_api import router as console_router
 
     api.add_router("", accounts_router)
     api.add_router("", care_router)
     api.add_router("", meetings_router)
+    api.add_router("", console_router)
 
 
 _mount()

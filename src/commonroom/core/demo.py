@@ -9,6 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -18,6 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonroom.accounts.models import User
+
+if TYPE_CHECKING:
+    from commonroom.meetings.models import Session, SessionSeries
 from commonroom.care.models import (
     AgreementAcceptance,
     AgreementVersion,
@@ -326,7 +330,10 @@ def _seed_sessions(groups: dict[str, TherapyGroup]) -> None:
         "participant@demo.test": [(0, 180), (5, 175)],
         "participant2@demo.test": [(12, 168), (0, 180)],
         "kay@demo.test": [(0, 120), (0, 180)],
+        "tomas@demo.test": [(0, 180), (0, 180)],
+        "bea@demo.test": [(25, 155), (0, 180)],
     }
+    past = []
     for offset, day in enumerate((1, 3)):  # last Tuesday and Thursday
         start = datetime.combine(monday + timedelta(days=day), time(18, 0), tzinfo=zone)
         session = Session.objects.create(
@@ -352,6 +359,87 @@ def _seed_sessions(groups: dict[str, TherapyGroup]) -> None:
                 source="join_click",
                 at=start + timedelta(minutes=late + minutes),
             )
+        past.append(session)
+    _seed_console_history(evening, past)
+
+
+# Who shared (and roughly how long) or passed in last week's two sessions.
+DEMO_SHARES = (
+    (("participant", "medium"), ("participant2", "brief"), ("kay", "long"), ("tomas", "passed")),
+    (("participant2", "medium"), ("kay", "medium"), ("bea", "brief"), ("tomas", "brief")),
+)
+# Last week's breakout rooms: nobody meets the same person twice.
+DEMO_ROOMS = (
+    (("participant", "kay"), ("participant2", "tomas", "bea")),
+    (("participant", "tomas"), ("participant2", "kay", "bea")),
+)
+
+
+def _seed_console_history(evening: SessionSeries, past: list[Session]) -> None:
+    """Shares, breakout rooms, prompts and co-leads for last week's sessions,
+    and the prompt and co-lead of the next one, as a facilitator would have
+    left them. Runs once, with the sessions it decorates."""
+    from commonroom.meetings import console
+    from commonroom.meetings.models import (
+        BreakoutRoom,
+        BreakoutRound,
+        CoLeadOptIn,
+        RoundStatus,
+        SessionPlan,
+        ShareLog,
+        SharingPrompt,
+    )
+
+    facilitator = _user("facilitator@demo.test")
+    console.sync_starter_library()
+    library = {p.key: p for p in SharingPrompt.objects.filter(program__isnull=True)}
+    for key in ("grateful-this-week", "kindness-received"):
+        assert key in library, key
+    # They opted in three weeks ago, in this order, before last week's turns.
+    for place, email in enumerate(
+        ("participant2@demo.test", "kay@demo.test", "participant@demo.test")
+    ):
+        CoLeadOptIn.objects.get_or_create(
+            group=evening.group,
+            user=_user(email),
+            defaults={"opted_in_at": timezone.now() - timedelta(days=21, minutes=-place)},
+        )
+    for index, session in enumerate(past):
+        for step, (name, length) in enumerate(DEMO_SHARES[index]):
+            ShareLog.objects.create(
+                session=session,
+                user=_user(f"{name}@demo.test"),
+                logged_by=facilitator,
+                at=session.starts_at + timedelta(minutes=20 + 12 * step),
+                kind="passed" if length == "passed" else "shared",
+                length="" if length == "passed" else length,
+            )
+        opened = session.starts_at + timedelta(minutes=90)
+        breakout = BreakoutRound.objects.create(
+            session=session,
+            status=RoundStatus.CLOSED,
+            duration_minutes=15,
+            created_by=facilitator,
+            created_at=opened,
+            opened_at=opened,
+            ends_at=opened + timedelta(minutes=15),
+        )
+        for number, names in enumerate(DEMO_ROOMS[index], start=1):
+            room = BreakoutRoom.objects.create(round=breakout, number=number)
+            room.members.set([_user(f"{n}@demo.test") for n in names])
+        SessionPlan.objects.create(
+            session=session,
+            prompt=library[("grateful-this-week", "kindness-received")[index]],
+            co_lead=_user(("participant2@demo.test", "kay@demo.test")[index]),
+        )
+    upcoming = evening.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+    if upcoming is not None:
+        suggestion = console.prompt_suggestions(upcoming, facilitator)
+        if suggestion:
+            console.do_choose_prompt(
+                session=upcoming, prompt=suggestion[0][0], chosen_by=facilitator
+            )
+        console.do_assign_co_lead(session=upcoming)
 
 
 def _user(email: str) -> User:

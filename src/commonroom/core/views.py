@@ -11,17 +11,31 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_GET, require_POST
 
 from commonroom.accounts.actions import do_set_language
+from commonroom.accounts.models import User
 from commonroom.core import crisis, queries
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"home": queries.home_for(request.user)})
+    # Imported here: meetings builds on core, and home is the one page that
+    # gathers every app's "what's next" for the person.
+    from commonroom.meetings.queries import next_session_for
+
+    assert isinstance(request.user, User)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "home": queries.home_for(request.user),
+            "next": next_session_for(request.user, now=timezone.now()),
+        },
+    )
 
 
 def help_now(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commonroom.care.models import TherapyGroup
@@ -280,3 +281,157 @@ class TechHelpRequest(models.Model):
 
     def __str__(self) -> str:
         return f"tech help #{self.pk}"
+
+
+# --- the facilitator console: shares, breakouts, prompts, co-leads ------------
+
+
+class ShareKind(models.TextChoices):
+    SHARED = "shared", _("Shared")
+    PASSED = "passed", _("Passed")
+
+
+class ShareLength(models.TextChoices):
+    BRIEF = "brief", _("Brief")
+    MEDIUM = "medium", _("Medium")
+    LONG = "long", _("Long")
+
+
+class ShareLog(models.Model):
+    """The facilitator marks who has shared (and roughly how long) or passed
+    in the go-round, so the console can show who has not been heard yet. Only
+    the fact, the time and the rough length, never what was said."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=ShareKind.choices, default=ShareKind.SHARED)
+    length = models.CharField(max_length=8, choices=ShareLength.choices, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"share #{self.pk}"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class BreakoutRound(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="breakout_rounds")
+    status = models.CharField(max_length=8, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    duration_minutes = models.PositiveSmallIntegerField(default=15)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    broadcast = models.CharField(max_length=300, blank=True)
+    broadcast_at = models.DateTimeField(null=True, blank=True)
+    explanation = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=120),
+                name="round_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"breakout round #{self.pk}"
+
+
+class BreakoutRoom(models.Model):
+    round = models.ForeignKey(BreakoutRound, on_delete=models.CASCADE, related_name="rooms")
+    number = models.PositiveSmallIntegerField()
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    facilitator_asked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="breakout_room_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"room {self.number}"
+
+
+class SharingPrompt(models.Model):
+    """A thematic sharing exercise: the program's library (owner empty) or a
+    facilitator's own."""
+
+    program = models.ForeignKey(
+        "care.Program", on_delete=models.CASCADE, related_name="prompts", null=True, blank=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Set for the starter library's prompts (prompts.STARTER_LIBRARY): their
+    # English text is a translation msgid, so each person reads it in their
+    # own language. A facilitator's own prompt is shown as written.
+    key = models.SlugField(max_length=64, blank=True)
+    text = models.CharField(_("prompt"), max_length=500)
+    tags = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=~models.Q(key="") & models.Q(program__isnull=True),
+                name="library_prompt_key_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"prompt #{self.pk}"
+
+    @property
+    def shown_text(self) -> str:
+        return gettext(self.text) if self.key else self.text
+
+
+class SessionPlan(models.Model):
+    """What the facilitator prepared for a session: the sharing prompt and the
+    rotating co-lead."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="plan")
+    prompt = models.ForeignKey(
+        SharingPrompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    co_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    co_lead_held = models.BooleanField(
+        null=True, help_text="Set after the session: did the co-lead attend and lead?"
+    )
+
+    def __str__(self) -> str:
+        return f"plan #{self.pk}"
+
+
+class CoLeadOptIn(models.Model):
+    group = models.ForeignKey(
+        TherapyGroup, on_delete=models.CASCADE, related_name="co_lead_opt_ins"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    opted_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="colead_optin_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"co-lead opt-in #{self.pk}"

@@ -9,7 +9,14 @@ from datetime import date, datetime, time, timedelta
 from commonroom.accounts.models import User
 from commonroom.care.models import COHORT_PHASES, Enrollment, Program
 from commonroom.core import access as core_access
-from commonroom.meetings.models import Attendance, AttendanceStatus, Session, SessionStatus
+from commonroom.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Session,
+    SessionPlan,
+    SessionStatus,
+    SharingPrompt,
+)
 
 
 def roster_ids(session: Session) -> list[int]:
@@ -144,3 +151,46 @@ def attendance_to_date(group_id: int, *, now: datetime) -> dict[int, AttendanceT
             hours=round(sum(r.minutes for r in mine) / 60, 1),
         )
     return result
+
+
+JOIN_EARLY_MINUTES = 15  # the room opens this long before the start (video.join_window)
+
+
+@dataclass(frozen=True, slots=True)
+class NextSession:
+    """What a person's home page shows of their next live session."""
+
+    session: Session
+    join_open: bool
+    opens_at: datetime
+    prompt: SharingPrompt | None  # only once the session has started
+    co_lead: User | None
+    i_co_lead: bool
+
+
+def next_session_for(viewer: User, *, now: datetime) -> NextSession | None:
+    """The viewer's next (or current) session in a group they belong to or
+    facilitate; the prompt only once it has started, as on the session page."""
+    group_ids = core_access.cohort_group_ids(viewer) | core_access.facilitated_group_ids(viewer)
+    session = (
+        Session.objects.filter(
+            series__group_id__in=group_ids, status=SessionStatus.SCHEDULED, ends_at__gt=now
+        )
+        .select_related("series__group")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if session is None:
+        return None
+    plan = SessionPlan.objects.filter(session=session).select_related("prompt", "co_lead").first()
+    i_co_lead = bool(plan and plan.co_lead_id == viewer.pk)
+    # Everyone sees the prompt at the start; the co-lead a day ahead.
+    shown_from = session.starts_at - (timedelta(days=1) if i_co_lead else timedelta(0))
+    return NextSession(
+        session=session,
+        join_open=session.starts_at - timedelta(minutes=JOIN_EARLY_MINUTES) <= now,
+        opens_at=session.starts_at - timedelta(minutes=JOIN_EARLY_MINUTES),
+        prompt=plan.prompt if plan and now >= shown_from else None,
+        co_lead=plan.co_lead if plan else None,
+        i_co_lead=i_co_lead,
+    )

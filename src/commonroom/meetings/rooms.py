@@ -99,3 +99,35 @@ def refusal_message(exc: JoinRefused | RoomUnavailable) -> str:
         video.JoinRefusal.ENDED: _("This session has ended."),
         video.JoinRefusal.NOT_ON_ROSTER: _("You are not on this session's roster."),
     }[exc.reason]
+
+
+def breakout_link(
+    *,
+    session: Session,
+    room_number: int,
+    room_count: int,
+    person: User,
+    moderator: bool,
+    now: datetime,
+) -> str:
+    """A signed link to one breakout room of the session's video room."""
+    video.check_join_window(starts_at=session.starts_at, ends_at=session.ends_at, now=now)
+    provider = provider_for(session.series)
+    if not provider.supports_breakouts:
+        raise RoomUnavailable("this provider has no breakout rooms")
+    parent = provider.create_room(
+        session_key=f"session-{session.pk}",
+        title=session.series.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+    )
+    room = provider.breakout_rooms(parent=parent, count=room_count)[room_number - 1]
+    if room.create_url:
+        _call(room.create_url)
+    return provider.join_url(
+        room=room,
+        person=video.Participant(
+            id=person.pk, display_name=person.display_name, moderator=moderator
+        ),
+        now=now,
+    )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -28,7 +29,14 @@ from commonroom.meetings.forms import (
     SeriesForm,
     TechCheckForm,
 )
-from commonroom.meetings.models import Attendance, Session, TechCheck, TechHelpRequest
+from commonroom.meetings.models import (
+    Attendance,
+    CoLeadOptIn,
+    Session,
+    SessionPlan,
+    TechCheck,
+    TechHelpRequest,
+)
 from commonroom.meetings.scheduling import do_add_exception, do_create_series
 
 
@@ -67,14 +75,38 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         except care_access.AgreementRequired:
             url = reverse("agreement", kwargs={"program_id": session.series.group.program_id})
             return redirect(f"{url}?next={request.path}")
+    now = timezone.now()
+    plan = SessionPlan.objects.filter(session=session).select_related("prompt", "co_lead").first()
+    is_co_lead = bool(plan and plan.co_lead_id == request.user.pk)
+    on_roster = meetings_access.on_roster(request.user, session)
     context: dict[str, object] = {
         "session": session,
         "staff_view": staff,
-        "join_open": rooms.join_open(session, timezone.now()),
+        "join_open": rooms.join_open(session, now),
+        "opens_at": session.starts_at - timedelta(minutes=queries.JOIN_EARLY_MINUTES),
+        "plan": plan,
+        # Participants see the prompt when the session starts; the co-lead a
+        # day ahead, so they can prepare.
+        "prompt_visible": bool(plan and plan.prompt and (staff or now >= session.starts_at)),
+        "is_co_lead": is_co_lead and now >= session.starts_at - timedelta(days=1),
+        "can_opt_in": on_roster and _is_active(request.user, session),
+        "opted_in": CoLeadOptIn.objects.filter(
+            group_id=session.series.group_id, user_id=core_access.viewer_id(request.user)
+        ).exists(),
     }
     if staff:
         context.update(_staff_context(session))
     return render(request, "meetings/session.html", context)
+
+
+def _is_active(user: User | AnonymousUser, session: Session) -> bool:
+    from commonroom.care.models import Enrollment, Phase
+
+    return Enrollment.objects.filter(
+        user_id=core_access.viewer_id(user),
+        program_id=session.series.group.program_id,
+        phase=Phase.ACTIVE,
+    ).exists()
 
 
 def _staff_context(session: Session) -> dict[str, object]:
