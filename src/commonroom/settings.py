@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "commonroom.accounts",
     "commonroom.care",
     "commonroom.meetings",
+    "commonroom.spaces",
     "commonroom.realtime",
     "commonroom.api",
 ]
@@ -301,6 +302,12 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded resources live here and are never served as static files: a view
+# checks membership and sends them with Content-Disposition and nosniff.
+MEDIA_ROOT = envstr("COMMONROOM_UPLOADS_DIR") or str(DATA_DIR / "uploads")
+RESOURCE_MAX_BYTES = envint("COMMONROOM_RESOURCE_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/<int:person_id>/", account_views.person, name="person"),
     path("", include("commonroom.care.urls")),
     path("", include("commonroom.meetings.urls")),
+    path("", include("commonroom.spaces.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

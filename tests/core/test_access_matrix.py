@@ -258,5 +258,42 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/sessions/<session_id>/breakouts/close",
         "api/v1/sessions/<session_id>/my-breakout", "api/v1/sessions/<session_id>/my-breakout/ask",
         "api/v1/sessions/<session_id>/prompt", "api/v1/sessions/<session_id>/co-lead/opt-in",
+        # peer spaces, threads and messages: tests/spaces/
+        "spaces/", "spaces/<int:space_id>/", "spaces/<int:space_id>/threads/",
+        "threads/<int:thread_id>/", "threads/<int:thread_id>/live/",
+        "threads/<int:thread_id>/messages/", "messages/<int:message_id>/edit/",
+        "messages/<int:message_id>/delete/", "messages/<int:message_id>/reactions/",
+        "messages/<int:message_id>/history/",
+        "api/v1/spaces", "api/v1/spaces/<space_id>", "api/v1/spaces/<space_id>/threads",
+        "api/v1/spaces/<space_id>/events", "api/v1/threads/<thread_id>",
+        "api/v1/threads/<thread_id>/messages", "api/v1/messages/<message_id>",
+        "api/v1/messages/<message_id>/reactions",
+        # check-ins: tests/spaces/test_checkins*.py
+        "checkins/", "checkins/staff/", "groups/<int:group_id>/checkins/",
+        "api/v1/checkins", "api/v1/me/checkins", "api/v1/groups/<group_id>/checkins",
+        # search: tests/spaces/test_search.py
+        "search/", "api/v1/search",
+        # moderation over HTML: tests/spaces/test_moderation_pages.py
+        "messages/<int:message_id>/report/", "messages/<int:message_id>/hide/",
+        "messages/<int:message_id>/mute/", "messages/<int:message_id>/note/",
+        "threads/<int:thread_id>/lock/", "moderation/", "moderation/<int:report_id>/handled/",
+        "api/v1/messages/<message_id>/report", "api/v1/messages/<message_id>/hide",
+        "api/v1/messages/<message_id>/mute", "api/v1/threads/<thread_id>/lock",
+        "api/v1/moderation/reports", "api/v1/moderation/reports/<report_id>/handled",
+        # notifications and the digest: tests/spaces/test_digest.py
+        "notifications/",
+        # resources: tests/spaces/test_resources.py
+        "spaces/<int:space_id>/resources/", "resources/<int:resource_id>/file/",
+        "resources/<int:resource_id>/pin/", "resources/<int:resource_id>/remove/",
+        "api/v1/spaces/<space_id>/resources", "api/v1/spaces/<space_id>/resources/link",
+        "api/v1/spaces/<space_id>/resources/file",
+        # goals and milestones: tests/spaces/test_goals.py and test_milestones.py
+        "goals/", "goals/<int:goal_id>/progress/", "goals/<int:goal_id>/close/",
+        "groups/<int:group_id>/goals/", "milestones/", "milestones/counter/",
+        "milestones/<int:milestone_id>/share/", "milestones/<int:milestone_id>/dismiss/",
+        "api/v1/me/goals", "api/v1/goals/<goal_id>/progress", "api/v1/goals/<goal_id>/done",
+        "api/v1/goals/<goal_id>/drop", "api/v1/groups/<group_id>/goals", "api/v1/me/milestones",
+        "api/v1/milestones/<milestone_id>/share", "api/v1/milestones/<milestone_id>/dismiss",
+        "api/v1/me/recovery-counter",
     }  # fmt: skip
     assert _our_routes() == classified

@@ -24,11 +24,23 @@ def _mount() -> None:
     from commonroom.care.api import router as care_router
     from commonroom.meetings.api import router as meetings_router
     from commonroom.meetings.console_api import router as console_router
+    from commonroom.spaces.api import router as spaces_router
+    from commonroom.spaces.checkin_api import router as checkin_router
+    from commonroom.spaces.goal_api import router as goal_router
+    from commonroom.spaces.moderation_api import router as moderation_router
+    from commonroom.spaces.resource_api import router as resource_router
+    from commonroom.spaces.search_api import router as search_router
 
     api.add_router("", accounts_router)
     api.add_router("", care_router)
     api.add_router("", meetings_router)
     api.add_router("", console_router)
+    api.add_router("", spaces_router)
+    api.add_router("", checkin_router)
+    api.add_router("", goal_router)
+    api.add_router("", search_router)
+    api.add_router("", resource_router)
+    api.add_router("", moderation_router)
 
 
 _mount()

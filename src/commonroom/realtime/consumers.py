@@ -8,17 +8,61 @@ connects, so every later rule that ends access must also close the socket: the
 
 from __future__ import annotations
 
+import asyncio
+import time
+from importlib import import_module
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from commonroom.accounts import mfa
+from commonroom.accounts.middleware import LAST_SEEN_KEY
+from commonroom.core import access as core_access
 from commonroom.realtime.actions import session_group, user_group
+from commonroom.spaces import events
 
 # Close codes in the application range (4000-4999), documented in docs/realtime.md.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_MFA_REQUIRED = 4403
+MAX_STREAMS = 200  # streams one socket may follow
+
+
+@database_sync_to_async
+def may_read(user_id: int, key: str) -> bool:
+    """The access policy for a stream: ``user.<id>`` is its owner's only;
+    ``space.<id>`` follows spaces/access.py."""
+    from commonroom.accounts.models import User
+    from commonroom.spaces import access
+
+    kind, _dot, raw_id = key.partition(".")
+    # isdigit() alone accepts "²" and 5,000-digit strings, on which int() raises.
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 18:
+        return False
+    # Checked again at every delivery: a deactivation made by a bulk update
+    # sends no signal to close the socket, so is_active is read here too.
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    if kind == "user":
+        return int(raw_id) == user_id
+    if kind == "space":
+        return access.can_see(user, int(raw_id))
+    return False
+
+
+@database_sync_to_async
+def idle_deadline(session_key: str, user_id: int, idle_seconds: int, since: float) -> float | None:
+    """When this session logs off for inactivity (as the idle log-off
+    middleware would on its next request), or None once it has ended."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    data = store.load()
+    if data.get("_auth_user_id") != str(user_id):
+        return None
+    last_seen = data.get(LAST_SEEN_KEY)
+    return float(last_seen if last_seen is not None else since) + idle_seconds
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
@@ -35,21 +79,117 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = [user_group(user.pk)]
         session_key = getattr(session, "session_key", None)
         if session_key:
+            self.connected_at = time.time()
+            staff = await sync_to_async(core_access.is_staff_member)(user)
+            minutes = settings.IDLE_MINUTES_STAFF if staff else settings.IDLE_MINUTES_PARTICIPANT
+            deadline = await idle_deadline(session_key, user.pk, minutes * 60, self.connected_at)
+            if deadline is None or deadline <= time.time():
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
             self.groups_joined.append(session_group(session_key))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "user": user.pk})
+        if session_key:
+            self.idle_watch = asyncio.create_task(
+                self.watch_idle(session_key, minutes * 60, deadline)
+            )
+
+    async def watch_idle(self, session_key: str, idle_seconds: int, deadline: float) -> None:
+        """A socket is not activity (like a passive poll), so an unattended
+        page must not keep receiving: once the session has seen no request
+        for the idle limit, or has ended, the socket closes. One session
+        read per idle period, not per event."""
+        while True:
+            await asyncio.sleep(deadline - time.time() + 1)
+            next_deadline = await idle_deadline(
+                session_key, self.user_id, idle_seconds, self.connected_at
+            )
+            if next_deadline is None or next_deadline <= time.time():
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
+            deadline = next_deadline
 
     async def disconnect(self, code: int) -> None:
+        watch = getattr(self, "idle_watch", None)
+        if watch is not None:
+            watch.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        for key in list(getattr(self, "positions", {})):
+            await self.channel_layer.group_discard(events.group_name(key), self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "ping":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
             await self.send_json({"type": "pong"})
             return
+        if kind == "subscribe" and isinstance(content.get("streams"), dict):
+            await self.subscribe(content["streams"])
+            return
         await self.send_json({"type": "error", "code": "unknown_message"})
+
+    # --- event streams: subscribe with last positions, then live ------------------
+
+    async def subscribe(self, wanted: dict[str, Any]) -> None:
+        """``{"space.3": 41, "user.7": 0}``: for each stream the client may
+        read, join its group first and then send the backlog after the given
+        position, so nothing published in between is missed; live events at or
+        below the last sent position are dropped as duplicates."""
+        if not hasattr(self, "positions"):
+            self.positions: dict[str, int] = {}
+        for key, position in list(wanted.items())[:MAX_STREAMS]:
+            # bool is an int in Python: ``true`` must not pass for position 1.
+            if (
+                not isinstance(key, str)
+                or not isinstance(position, int)
+                or isinstance(position, bool)
+                or position < 0
+            ):
+                await self.send_json({"type": "error", "code": "bad_stream", "stream": str(key)})
+                continue
+            if not await may_read(self.user_id, key):
+                await self.send_json({"type": "error", "code": "not_found", "stream": key})
+                continue
+            await self.channel_layer.group_add(events.group_name(key), self.channel_name)
+            self.positions[key] = position
+            await self.send_backlog(key)
+            await self.send_json(
+                {"type": "subscribed", "stream": key, "position": self.positions[key]}
+            )
+
+    async def send_backlog(self, key: str) -> None:
+        while True:
+            batch = await database_sync_to_async(events.since)(key, self.positions[key])
+            for event in batch:
+                await self.send_json(event.as_json())
+                self.positions[key] = event.position
+            if len(batch) < events.BACKLOG_BATCH:
+                return
+
+    async def stream_event(self, message: dict[str, Any]) -> None:
+        """A live event from the channel layer (at most once, maybe late)."""
+        event = message["event"]
+        key = event["stream"]
+        last = getattr(self, "positions", {}).get(key)
+        if last is None or event["position"] <= last:
+            return  # not subscribed, or already sent from the backlog
+        # Membership is checked again at delivery: a removal whose close
+        # message was lost still stops delivery here.
+        if not await may_read(self.user_id, key):
+            await self.unsubscribe(key)
+            return
+        if event["position"] > last + 1:
+            await self.send_backlog(key)  # a hint was lost: fill the gap in order
+            return
+        await self.send_json(event)
+        self.positions[key] = event["position"]
+
+    async def unsubscribe(self, key: str) -> None:
+        self.positions.pop(key, None)
+        await self.channel_layer.group_discard(events.group_name(key), self.channel_name)
+        await self.send_json({"type": "unsubscribed", "stream": key})
 
     async def session_end(self, event: dict[str, Any]) -> None:
         """Sent to ``user.<id>`` on logout, deactivation or removal."""

@@ -1,0 +1,107 @@
+"""Moderation over the API, with the rules of the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from commonroom.accounts.models import User
+from commonroom.spaces import access, moderation
+from commonroom.spaces.models import Message
+
+router = Router(tags=["moderation"])
+
+
+class ReportIn(Schema):
+    reason: str = Field(max_length=500)
+
+
+class HiddenIn(Schema):
+    hidden: bool
+
+
+class LockedIn(Schema):
+    locked: bool
+
+
+class MuteIn(Schema):
+    minutes: int
+
+
+class ReportOut(Schema):
+    id: int
+    message_id: int
+    thread_id: int
+    space_id: int
+    reason: str
+    created_at: str
+
+
+def _viewer(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _moderated(request: HttpRequest, message_id: int) -> Message:
+    message = access.access_message(request.user, message_id)
+    if not access.is_moderator(request.user, message.space):
+        raise Http404
+    return message
+
+
+@router.post("/messages/{message_id}/report", response={201: None})
+def report(request: HttpRequest, message_id: int, payload: ReportIn) -> tuple[int, None]:
+    message = access.access_message(request.user, message_id)
+    moderation.do_report(message=message, reporter=_viewer(request), reason=payload.reason)
+    return 201, None
+
+
+@router.post("/messages/{message_id}/hide", response={204: None})
+def hide(request: HttpRequest, message_id: int, payload: HiddenIn) -> tuple[int, None]:
+    message = _moderated(request, message_id)
+    moderation.do_set_hidden(message=message, by=_viewer(request), hidden=payload.hidden)
+    return 204, None
+
+
+@router.post("/messages/{message_id}/mute", response={204: None})
+def mute(request: HttpRequest, message_id: int, payload: MuteIn) -> tuple[int, None]:
+    message = _moderated(request, message_id)
+    moderation.do_mute(
+        space=message.space, user_id=message.author_id, minutes=payload.minutes, by=_viewer(request)
+    )
+    return 204, None
+
+
+@router.post("/threads/{thread_id}/lock", response={204: None})
+def lock(request: HttpRequest, thread_id: int, payload: LockedIn) -> tuple[int, None]:
+    thread = access.access_thread(request.user, thread_id)
+    if not access.is_moderator(request.user, thread.space):
+        raise Http404
+    moderation.do_set_locked(thread=thread, by=_viewer(request), locked=payload.locked)
+    return 204, None
+
+
+@router.get("/moderation/reports", response=list[ReportOut])
+def reports(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.pk,
+            "message_id": r.message_id,
+            "thread_id": r.message.thread_id,
+            "space_id": r.message.space_id,
+            "reason": r.reason,
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in moderation.open_reports(_viewer(request))
+    ]
+
+
+@router.post("/moderation/reports/{report_id}/handled", response={204: None})
+def handled(request: HttpRequest, report_id: int) -> tuple[int, None]:
+    found = moderation.open_reports(_viewer(request)).filter(pk=report_id).first()
+    if found is None:
+        raise Http404
+    moderation.do_handle_report(report=found, by=_viewer(request))
+    return 204, None

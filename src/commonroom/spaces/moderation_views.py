@@ -1,0 +1,139 @@
+"""Moderation over HTML: anyone reports; the space's staff work the queue,
+hide or restore, lock threads, mute people for a while and keep private
+notes. Everything denied is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from commonroom.accounts.models import User
+from commonroom.spaces import access, moderation
+from commonroom.spaces.models import Message, ModerationNote, Report
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _back(message_thread_id: int) -> HttpResponse:
+    return redirect("thread", thread_id=message_thread_id)
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = access.access_message(request.user, message_id)
+    try:
+        moderation.do_report(
+            message=message, reporter=_user(request), reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Thank you. Staff will look at it; you will hear when it was handled.")
+        )
+    return _back(message.thread_id)
+
+
+def _moderated_message(request: HttpRequest, message_id: int) -> Message:
+    message = access.access_message(request.user, message_id)
+    if not access.is_moderator(request.user, message.space):
+        raise Http404
+    return message
+
+
+@login_required
+@require_POST
+def hide(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = _moderated_message(request, message_id)
+    moderation.do_set_hidden(
+        message=message, by=_user(request), hidden=request.POST.get("hidden") != "0"
+    )
+    return _back(message.thread_id)
+
+
+@login_required
+@require_POST
+def lock(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = access.access_thread(request.user, thread_id)
+    if not access.is_moderator(request.user, thread.space):
+        raise Http404
+    moderation.do_set_locked(
+        thread=thread, by=_user(request), locked=request.POST.get("locked") != "0"
+    )
+    return redirect("thread", thread_id=thread.pk)
+
+
+@login_required
+@require_POST
+def mute(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = _moderated_message(request, message_id)
+    try:
+        minutes = int(request.POST.get("minutes", ""))
+    except ValueError:
+        minutes = 0
+    try:
+        moderation.do_mute(
+            space=message.space, user_id=message.author_id, minutes=minutes, by=_user(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Muted in this space."))
+    return _back(message.thread_id)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = _moderated_message(request, message_id)
+    try:
+        moderation.do_add_moderation_note(
+            space=message.space,
+            by=_user(request),
+            body=request.POST.get("body", ""),
+            message=message,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Note saved. Only staff of this space can read it."))
+    return _back(message.thread_id)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    reports = list(moderation.open_reports(_user(request)))
+    if (
+        not reports
+        and not access.spaces_visible_to(request.user)
+        .filter(access.staff_filter(request.user))
+        .exists()
+    ):
+        raise Http404
+    notes = ModerationNote.objects.filter(message__in=[r.message for r in reports]).select_related(
+        "written_by"
+    )
+    return render(request, "spaces/moderation_queue.html", {"reports": reports, "notes": notes})
+
+
+@login_required
+@require_POST
+def handle(request: HttpRequest, report_id: int) -> HttpResponse:
+    found = moderation.open_reports(_user(request)).filter(pk=report_id).first()
+    if found is None:
+        if not Report.objects.filter(pk=report_id, handled_at__isnull=False).exists():
+            raise Http404
+        return redirect("moderation_queue")
+    moderation.do_handle_report(report=found, by=_user(request))
+    messages.success(request, _("Marked as handled. The person who reported it is told."))
+    return redirect("moderation_queue")
