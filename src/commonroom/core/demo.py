@@ -286,7 +286,184 @@ def seed() -> Program:
     groups[MORNING_GROUP].facilitators.add(_user("facilitator2@demo.test"))
     _seed_relations(program)
     _seed_sessions(groups)
+    _seed_spaces(program, groups)
     return program
+
+
+# (space kind, thread title, [(author, text)]) for the evening group's spaces.
+DEMO_THREADS = (
+    (
+        "general",
+        "How are evenings going?",
+        [
+            (
+                "participant2",
+                "Evenings are the hardest part for me. I've started walking after dinner.",
+            ),
+            ("kay", "Same here. Walking helps, and calling someone before 9 pm."),
+            (
+                "participant",
+                "I tried the walk idea yesterday. It made a difference, thank you @Lucía.",
+            ),
+        ],
+    ),
+    (
+        "goals",
+        "My goal this week: three meetings",
+        [
+            ("tomas", "Goal: three support meetings this week, plus group."),
+            ("tomas", "Progress: two done. One left for Saturday."),
+            ("participant2", "You've got this!"),
+        ],
+    ),
+)
+
+
+def _seed_spaces(program: Program, groups: dict[str, TherapyGroup]) -> None:
+    """Default spaces for every group and a few conversations in the evening
+    group's, written through the same actions people use. Runs once."""
+    import uuid
+
+    from commonroom.spaces import actions
+    from commonroom.spaces.models import Message, Space
+    from commonroom.spaces.provisioning import ensure_default_spaces
+
+    ensure_default_spaces(program)
+    group = groups[PROCESS_GROUP]
+    if Message.objects.filter(space__group=group).exists():
+        return
+    for kind, title, posts in DEMO_THREADS:
+        space = Space.objects.get(group=group, kind=kind)
+        thread = actions.do_create_thread(
+            space=space, author=_user(f"{posts[0][0]}@demo.test"), title=title
+        )
+        for index, (name, text) in enumerate(posts):
+            actions.do_post_message(
+                space=space,
+                author=_user(f"{name}@demo.test"),
+                body=text,
+                # Fixed ids keep the demo deterministic (and a rerun a no-op).
+                client_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{title}:{index}"),
+                thread=thread,
+            )
+    _seed_checkins(program)
+    _seed_community(program, group)
+
+
+GRATEFUL = (
+    "my sister's call",
+    "a good night's sleep",
+    "coffee with a friend",
+    "my dog",
+    "the group last night",
+    "a quiet morning walk",
+    "finishing a hard shift",
+    "",
+)
+
+
+def _seed_checkins(program: Program) -> None:
+    """Three weeks of daily check-ins for four people of the evening group,
+    with the gaps real weeks have: a seeded random walk, mostly shared with
+    the group, some for facilitators only."""
+    import random
+    import uuid
+    from decimal import Decimal
+
+    from commonroom.spaces.checkins import do_check_in
+    from commonroom.spaces.models import Message
+
+    rng = random.Random(20261128)  # noqa: S311 - synthetic demo data, not a secret
+    now = timezone.now()
+    for email in (
+        "participant@demo.test",
+        "participant2@demo.test",
+        "kay@demo.test",
+        "tomas@demo.test",
+    ):
+        person = _user(email)
+        mood, craving = rng.randint(4, 7), rng.randint(2, 6)
+        for days_ago in range(21, -1, -1):
+            if rng.random() < 0.2:
+                continue  # a missed day
+            mood = max(1, min(10, mood + rng.choice((-1, 0, 0, 1))))
+            craving = max(0, min(10, craving + rng.choice((-1, -1, 0, 1))))
+            at = now - timedelta(days=days_ago, hours=rng.randint(0, 3))
+            checkin, _created = do_check_in(
+                user=person,
+                program=program,
+                mood=mood,
+                craving=craving,
+                sleep_hours=Decimal(rng.choice(("5.5", "6", "6.5", "7", "7.5", "8"))),
+                grateful_for=rng.choice(GRATEFUL),
+                # participant@demo.test has not accepted the group agreement
+                # yet (the demo shows that step), so shares with staff only.
+                audience="facilitators"
+                if email == "participant@demo.test" or rng.random() < 0.25
+                else "group",
+                client_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo:checkin:{email}:{days_ago}"),
+                now=at,
+            )
+            if checkin.message_id:
+                # Posted "now" by the action; the demo dates it to its day.
+                Message.objects.filter(pk=checkin.message_id).update(created_at=at)
+
+
+def _seed_community(program: Program, group: TherapyGroup) -> None:
+    """Resources, a celebration with reactions, and one open report."""
+    import uuid
+
+    from commonroom.spaces import actions, moderation, resources
+    from commonroom.spaces.models import Message, Space
+
+    admin = _user("admin@demo.test")
+    shelf = Space.objects.get(program=program, scope="program", kind="resources")
+    for index, (title, url) in enumerate(
+        (
+            (
+                "SAMHSA National Helpline (free, confidential, 24/7)",
+                "https://www.samhsa.gov/find-help/helplines/national-helpline",
+            ),
+            (
+                "Box breathing in four steps",
+                "https://www.va.gov/WHOLEHEALTHLIBRARY/tools/box-breathing.asp",
+            ),
+        )
+    ):
+        resource, _created = resources.do_share_link(
+            space=shelf,
+            posted_by=admin,
+            title=title,
+            url=url,
+            client_id=uuid.uuid5(uuid.NAMESPACE_URL, f"demo:resource:{index}"),
+        )
+        if index == 0:
+            resources.do_set_pinned(resource=resource, by=admin, pinned=True)
+    party = Space.objects.get(program=program, scope="program", kind="celebrations")
+    kay = _user("kay@demo.test")
+    thread = actions.do_create_thread(space=party, author=kay, title="30 days today")
+    news, _created = actions.do_post_message(
+        space=party,
+        author=kay,
+        body="30 days today. Thank you all for the check-ins on the hard evenings.",
+        client_id=uuid.uuid5(uuid.NAMESPACE_URL, "demo:celebration"),
+        thread=thread,
+    )
+    for email, kind in (
+        ("participant@demo.test", "clap"),
+        ("participant2@demo.test", "heart"),
+        ("tomas@demo.test", "strong"),
+    ):
+        actions.do_toggle_reaction(message=news, user=_user(email), kind=kind)
+    general = (
+        Message.objects.filter(space__group=group, space__kind="general").order_by("pk").first()
+    )
+    if general is not None:
+        moderation.do_report(
+            message=general,
+            reporter=_user("tomas@demo.test"),
+            reason="Not sure this is okay to share here; can someone check?",
+        )
 
 
 SERIES_TITLES = {
