@@ -5,6 +5,7 @@ spaces/actions.py; every fetch through spaces/access.py (404 when denied)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commonroom.accounts.models import User
 from commonroom.core.validation import refuse
 from commonroom.spaces import access, actions, events, queries
-from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Thread
+from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Stream, Thread
 
 View = Callable[..., HttpResponse]
 # Set on a refused HTMX post, so the page's script can tell a refusal (which
@@ -84,8 +85,17 @@ def _is_htmx(request: HttpRequest) -> bool:
 def space_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     spaces = list(access.spaces_visible_to(user).order_by("program__name", "scope", "name"))
+    # The page follows its spaces' streams and the person's own (mentions);
+    # any event there refreshes the counts.
+    keys = [space.stream_key for space in spaces] + [f"user.{user.pk}"]
+    known = dict(Stream.objects.filter(key__in=keys).values_list("key", "last_position"))
     return render(
-        request, "spaces/space_list.html", {"summaries": queries.space_summaries(user, spaces)}
+        request,
+        "spaces/space_list.html",
+        {
+            "summaries": queries.space_summaries(user, spaces),
+            "streams_json": json.dumps({key: known.get(key, 0) for key in keys}),
+        },
     )
 
 
