@@ -145,6 +145,10 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file too, not the in-memory shared cache: the browser
+            # journeys and the concurrency tests write from several threads,
+            # which the shared cache does not isolate the way the real file does.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
