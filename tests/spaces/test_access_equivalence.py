@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from commonroom.spaces import access
-from commonroom.spaces.models import Space
+from commonroom.spaces.models import Space, SpaceKind, SpaceScope
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,49 @@ def test_the_check_is_one_query(
 ) -> None:
     with django_assert_num_queries(1):
         assert access.can_see(participant, group_space.pk)
+
+
+@pytest.fixture
+def pair_rule(participant: Any, groupmate: Any, facilitator: Any) -> Any:
+    """A registered scope whose peers are the participant and the groupmate
+    and whose moderator is the facilitator, as a relationship app would
+    register it."""
+    from django.db.models import Q
+
+    peers = {participant.pk, groupmate.pk}
+    rule = access.ScopeRule(
+        members=lambda uid: Q(pk__in=[]) if uid not in peers else Q(),
+        staff=lambda uid: Q() if uid == facilitator.pk else Q(pk__in=[]),
+        member_ids=lambda space: peers | {facilitator.pk},
+    )
+    saved = dict(access.SCOPE_RULES)
+    access.register_scope(SpaceScope.BUDDY, rule)
+    yield rule
+    access.SCOPE_RULES.clear()
+    access.SCOPE_RULES.update(saved)
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
+def test_a_registered_scope_derives_its_members(
+    request: pytest.FixtureRequest, persona: str, program: Any, pair_rule: Any
+) -> None:
+    space = Space.objects.create(
+        program=program, scope=SpaceScope.BUDDY, kind=SpaceKind.GENERAL, name="Pair"
+    )
+    viewer = request.getfixturevalue(persona)
+    expected = persona in {"participant", "groupmate", "facilitator", "admin"}
+    listed = space.pk in set(access.spaces_visible_to(viewer).values_list("pk", flat=True))
+    assert listed is expected
+    assert access.can_see(viewer, space.pk) is expected
+    if persona != "anonymous":
+        assert (viewer.pk in access.member_ids(space)) is expected
+
+
+def test_an_unregistered_relationship_scope_is_staff_only(
+    program: Any, participant: Any, admin: Any
+) -> None:
+    space = Space.objects.create(
+        program=program, scope=SpaceScope.MENTORSHIP, kind=SpaceKind.GENERAL, name="Pair"
+    )
+    assert not access.can_see(participant, space.pk)
+    assert access.member_ids(space) == {admin.pk}

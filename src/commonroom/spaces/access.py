@@ -11,6 +11,9 @@ are told to re-check (see spaces/events.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -28,6 +31,37 @@ from commonroom.care.models import (
 )
 from commonroom.core import access as core_access
 from commonroom.spaces.models import Message, Space, SpaceScope, Thread
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """How another app derives who belongs to the spaces of a scope it owns
+    (a buddy pair's space, a mentorship's space). Each Q filters ``Space``
+    rows and may correlate on the space with ``OuterRef("pk")``; the scope
+    itself is added here. Program admins see every space of their program
+    whatever the rule says."""
+
+    members: Callable[[int], Q]  # spaces this user id belongs to as a peer
+    staff: Callable[[int], Q]  # spaces this user id moderates (besides admins)
+    member_ids: Callable[[Space], set[int]]  # everyone but admins who receives its events
+
+
+SCOPE_RULES: dict[str, ScopeRule] = {}
+
+
+def register_scope(scope: str, rule: ScopeRule) -> None:
+    """Called from the owning app's ``AppConfig.ready``."""
+    SCOPE_RULES[scope] = rule
+
+
+def _registered(viewer: User | AnonymousUser, part: Callable[[ScopeRule], Callable[[int], Q]]) -> Q:
+    combined = Q(pk__in=[])
+    if viewer.pk is None:
+        return combined
+    uid = core_access.viewer_id(viewer)
+    for scope, rule in SCOPE_RULES.items():
+        combined |= Q(scope=scope) & part(rule)(uid)
+    return combined
 
 
 def _facilitated_program_ids(viewer: User | AnonymousUser) -> set[int]:
@@ -55,6 +89,7 @@ def staff_filter(viewer: User | AnonymousUser) -> Q:
             scope__in=[SpaceScope.PROGRAM, SpaceScope.ALUMNI],
             program_id__in=_facilitated_program_ids(viewer),
         )
+        | _registered(viewer, lambda rule: rule.staff)
     )
 
 
@@ -70,6 +105,7 @@ def member_filter(viewer: User | AnonymousUser) -> Q:
             scope=SpaceScope.ALUMNI,
             program_id__in=_enrolled_program_ids(viewer, frozenset({Phase.COMPLETED})),
         )
+        | _registered(viewer, lambda rule: rule.members)
     )
 
 
@@ -125,6 +161,8 @@ def can_see(viewer: User | AnonymousUser, space_id: int) -> bool:
             | Q(scope__in=[SpaceScope.PROGRAM, SpaceScope.ALUMNI]) & Exists(facilitates_in_program)
             | Q(scope=SpaceScope.PROGRAM) & Exists(enrolled.filter(phase__in=COHORT_PHASES))
             | Q(scope=SpaceScope.ALUMNI) & Exists(enrolled.filter(phase=Phase.COMPLETED))
+            | _registered(viewer, lambda rule: rule.members)
+            | _registered(viewer, lambda rule: rule.staff)
         )
         .exists()
     )
@@ -161,6 +199,11 @@ def member_ids(space: Space) -> set[int]:
             program_id=space.program_id, role=Role.PROGRAM_ADMIN
         ).values_list("user_id", flat=True)
     )
+    rule = SCOPE_RULES.get(space.scope)
+    if rule is not None:
+        return {uid for uid in staff | rule.member_ids(space) if uid is not None}
+    if space.scope not in (SpaceScope.GROUP, SpaceScope.PROGRAM, SpaceScope.ALUMNI):
+        return staff  # an owning app that is not installed: its peers are unknown
     if space.scope == SpaceScope.GROUP:
         assert space.group_id is not None
         staff |= set(

@@ -22,6 +22,10 @@ class SpaceScope(models.TextChoices):
     PROGRAM = "program", _("Whole program")
     GROUP = "group", _("Therapy group")
     ALUMNI = "alumni", _("Alumni")
+    # Private spaces of a relationship; who belongs is derived by the app
+    # that owns the relationship (see ``access.register_scope``).
+    BUDDY = "buddy", _("Buddy pair")
+    MENTORSHIP = "mentorship", _("Mentor and mentee")
 
 
 class SpaceKind(models.TextChoices):
