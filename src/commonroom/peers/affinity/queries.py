@@ -26,6 +26,9 @@ class Standing:
     CLOSED = "closed"
     STAFF = "staff"
     NOT_RUNNING = "not_running"
+    # Staff of the program who do not lead this group: they see what it is
+    # for, never who belongs.
+    VIEW_ONLY = "view_only"
 
 
 @dataclass
@@ -98,7 +101,7 @@ def standing_of(
         return Standing.MAY_ASK if entry.accepting_requests else Standing.CLOSED
     if access.is_affinity_staff(viewer, entry):
         return Standing.STAFF
-    return Standing.NOT_RUNNING if entry.group_id is None else Standing.CLOSED
+    return Standing.NOT_RUNNING if entry.group_id is None else Standing.VIEW_ONLY
 
 
 def line_for(viewer: User | AnonymousUser, entry: AffinityGroup) -> CatalogueLine:
