@@ -344,3 +344,33 @@ def test_requests_send_no_email(
     )
     api_as(affinity_lead).post(f"/affinity/requests/{request_id}/decision", {"approve": False})
     assert mail.outbox == []
+
+
+def test_a_non_members_calendar_feed_leaves_the_group_out(
+    members: list[User], affinity_session: Session, groupmate: User, kai: User, api_as: Api
+) -> None:
+    uid = f"UID:{affinity_session.series_id}-"
+    for person, included in ((groupmate, False), (kai, True)):
+        url = api_as(person).post("/me/calendar-feeds").json()["url"]
+        feed = Client().get(url.removeprefix("http://testserver")).content.decode()
+        assert (uid in feed) is included
+
+
+def test_the_catalogue_costs_the_same_queries_for_few_groups_or_many(
+    members: list[User], affinity: AffinityGroup, admin: User, program: Any, api_as: Api
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commonroom.peers.affinity.actions import do_create_affinity_group
+
+    api = api_as(admin)
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get("/affinity/groups").json()) == 10
+    for n in range(5):
+        do_create_affinity_group(
+            program=program, name=f"Extra {n}", description="", created_by=admin
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get("/affinity/groups").json()) == 15
+    assert len(many) == len(few)

@@ -57,7 +57,7 @@ def _detail(
         {
             "line": line,
             "affinity": affinity,
-            "leads": queries.leads_of(affinity),
+            "leads": queries.leads_of(line.affinity),
             "members": queries.members_of(affinity) if may_see else None,
             "spaces": queries.spaces_of(affinity) if may_see else [],
             "is_staff": access.is_affinity_staff(viewer, affinity),
