@@ -354,3 +354,12 @@ def test_a_full_group_refuses_the_approval_and_keeps_the_request(
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "group_full"
     assert JoinRequest.objects.get(pk=request_id).status == RequestStatus.PENDING
+
+
+def test_affinity_pages_follow_only_the_persons_own_stream(
+    affinity: AffinityGroup, participant: User, participant_client: Client
+) -> None:
+    for path in ("/affinity/", f"/affinity/{affinity.pk}/", "/affinity/requests/"):
+        page = participant_client.get(path).content.decode()
+        assert f'data-stream="user.{participant.pk}"' in page, path
+        assert "affinity/affinity_live.js" in page, path

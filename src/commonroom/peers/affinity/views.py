@@ -17,11 +17,18 @@ from commonroom.care.views.common import errors_into_form
 from commonroom.peers.affinity import access, actions, queries
 from commonroom.peers.affinity.forms import AskForm, DecisionForm, EditEntryForm, EntryForm
 from commonroom.peers.affinity.models import AffinityGroup, RequestStatus
+from commonroom.spaces import events
 
 
 def _viewer(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
+
+
+def _live(request: HttpRequest) -> dict[str, object]:
+    """The person's own stream and how far it is, for affinity_live.js."""
+    key = f"user.{request.user.pk}"
+    return {"live_stream": key, "live_position": events.last_position(key)}
 
 
 def _refusal(request: HttpRequest, exc: ValidationError) -> None:
@@ -41,6 +48,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             .filter(status=RequestStatus.PENDING)
             .count(),
             "administered": care_access.programs_administered_by(request.user),
+            **_live(request),
         },
     )
 
@@ -62,6 +70,7 @@ def _detail(
             "spaces": queries.spaces_of(affinity) if may_see else [],
             "is_staff": access.is_affinity_staff(viewer, affinity),
             "form": form or AskForm(),
+            **_live(request),
         },
         status=422 if form is not None and form.errors else 200,
     )
@@ -130,7 +139,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "affinity/queue.html",
-        {"pending": pending, "recent": recent, "form": DecisionForm()},
+        {"pending": pending, "recent": recent, "form": DecisionForm(), **_live(request)},
     )
 
 
