@@ -363,3 +363,18 @@ def test_affinity_pages_follow_only_the_persons_own_stream(
         page = participant_client.get(path).content.decode()
         assert f'data-stream="user.{participant.pk}"' in page, path
         assert "affinity/affinity_live.js" in page, path
+
+
+def test_staff_reads_of_the_queue_are_audited_without_the_note(
+    affinity: AffinityGroup, participant: User, affinity_lead: User, api_as: Api,
+    client_for: Callable[[User], Client],
+) -> None:  # fmt: skip
+    api_as(participant).post(f"/affinity/groups/{affinity.pk}/requests", {"note": "my words"})
+    client_for(affinity_lead).get("/affinity/requests/")
+    api_as(affinity_lead).get("/affinity/queue")
+    entries = AuditEntry.objects.filter(action="affinity.queue.read")
+    assert [(e.actor_id, e.subject_id) for e in entries] == [
+        (affinity_lead.pk, participant.pk),
+        (affinity_lead.pk, participant.pk),
+    ]
+    assert all("my words" not in str(e.detail) for e in entries)

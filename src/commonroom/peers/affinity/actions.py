@@ -213,6 +213,27 @@ def do_archive_affinity_group(*, affinity: AffinityGroup, archived_by: User) -> 
 # --- requests to join --------------------------------------------------------
 
 
+def record_queue_read(*, viewer: User, requests: list[JoinRequest]) -> None:
+    """A request says who wants to join which group, with their own note:
+    a staff read of the queue is written to the audit log, one entry per
+    person whose request was shown."""
+    if not requests:
+        return
+    by_person: dict[int, list[int]] = {}
+    people: dict[int, User] = {}
+    for item in requests:
+        by_person.setdefault(item.person_id, []).append(item.pk)
+        people[item.person_id] = item.person
+    with transaction.atomic():
+        for person_id, ids in sorted(by_person.items()):
+            record(
+                actor=viewer,
+                action="affinity.queue.read",
+                subject=people[person_id],
+                detail={"request_ids": ids},
+            )
+
+
 def _notify_staff(affinity: AffinityGroup, request_id: int) -> None:
     staff = core_access.program_admin_ids(affinity.program_id)
     if affinity.group_id is not None:

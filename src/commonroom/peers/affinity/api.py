@@ -127,7 +127,8 @@ def withdraw(request: HttpRequest, request_id: int) -> dict[str, Any]:
 
 @router.get("/affinity/queue", response=list[QueueItemOut], summary="Requests the caller decides")
 def decision_queue(request: HttpRequest) -> list[dict[str, Any]]:
-    pending = access.decidable_requests(request.user).filter(status=RequestStatus.PENDING)
+    pending = list(access.decidable_requests(request.user).filter(status=RequestStatus.PENDING))
+    actions.record_queue_read(viewer=_viewer(request), requests=pending)
     return [
         {
             **_request_out(r),

@@ -130,12 +130,13 @@ def withdraw(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests to the groups this person leads (all of them for admins)."""
-    pending = access.decidable_requests(request.user).filter(status=RequestStatus.PENDING)
-    recent = (
+    pending = list(access.decidable_requests(request.user).filter(status=RequestStatus.PENDING))
+    recent = list(
         access.decidable_requests(request.user)
         .exclude(status=RequestStatus.PENDING)
         .order_by("-decided_at")[:20]
     )
+    actions.record_queue_read(viewer=_viewer(request), requests=pending + recent)
     return render(
         request,
         "affinity/queue.html",
