@@ -378,3 +378,17 @@ def test_staff_reads_of_the_queue_are_audited_without_the_note(
         (affinity_lead.pk, participant.pk),
     ]
     assert all("my words" not in str(e.detail) for e in entries)
+
+
+def test_default_names_follow_the_readers_language_until_renamed(program: Any) -> None:
+    from django.utils import translation
+
+    from commonroom.care.preferences import AFFINITY_CATALOGUE
+
+    veterans = AffinityGroup.objects.get(program=program, key="veterans")
+    with translation.override("es"):
+        assert veterans.shown_name == str(AFFINITY_CATALOGUE["veterans"])
+        assert veterans.shown_name == "Veteranos/as"
+    veterans.name = "Service members"
+    with translation.override("es"):
+        assert veterans.shown_name == "Service members"

@@ -37,8 +37,8 @@ def _line_out(line: queries.CatalogueLine) -> dict[str, Any]:
         "id": entry.pk,
         "program_id": entry.program_id,
         "key": entry.key,
-        "name": entry.name,
-        "description": entry.description,
+        "name": entry.shown_name,
+        "description": entry.shown_description,
         "running": entry.group_id is not None,
         "accepting_requests": entry.accepting_requests,
         "standing": line.standing,
@@ -135,7 +135,7 @@ def decision_queue(request: HttpRequest) -> list[dict[str, Any]]:
             "person_id": r.person_id,
             "display_name": r.person.display_name,
             "note": r.note,
-            "affinity_name": r.affinity.name,
+            "affinity_name": r.affinity.shown_name,
         }
         for r in pending
     ]

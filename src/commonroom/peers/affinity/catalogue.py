@@ -27,6 +27,17 @@ DEFAULT_DESCRIPTIONS: dict[str, StrOrPromise] = {
 }
 
 
+def translated_default(key: str, field: str, stored: str) -> str:
+    """``stored`` in the active language when it is the untouched default."""
+    source = AFFINITY_CATALOGUE if field == "name" else DEFAULT_DESCRIPTIONS
+    default = source.get(key)
+    if default is None:
+        return stored
+    with translation.override(None):
+        untouched = stored == str(default)
+    return str(default) if untouched else stored
+
+
 def install_default_catalogue(program: Program, *, using: str = "default") -> int:
     """Returns how many entries were added. Names are stored in the
     installation's language; administrators may rename them."""

@@ -66,6 +66,20 @@ class AffinityGroup(TimestampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language while it is still the default
+        one; an administrator's own name as they wrote it."""
+        from commonroom.peers.affinity.catalogue import translated_default
+
+        return translated_default(self.key, "name", self.name)
+
+    @property
+    def shown_description(self) -> str:
+        from commonroom.peers.affinity.catalogue import translated_default
+
+        return translated_default(self.key, "description", self.description)
+
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a facilitator")
