@@ -295,5 +295,18 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/goals/<goal_id>/drop", "api/v1/groups/<group_id>/goals", "api/v1/me/milestones",
         "api/v1/milestones/<milestone_id>/share", "api/v1/milestones/<milestone_id>/dismiss",
         "api/v1/me/recovery-counter",
+        # affinity groups: tests/peers/affinity/
+        "affinity/", "affinity/<int:affinity_id>/", "affinity/<int:affinity_id>/ask/",
+        "affinity/<int:affinity_id>/leave/", "affinity/<int:affinity_id>/edit/",
+        "affinity/<int:affinity_id>/archive/", "affinity/requests/",
+        "affinity/requests/<int:request_id>/withdraw/",
+        "affinity/requests/<int:request_id>/decide/", "programs/<int:program_id>/affinity/",
+        "api/v1/affinity/groups", "api/v1/affinity/groups/<affinity_id>",
+        "api/v1/affinity/groups/<affinity_id>/members",
+        "api/v1/affinity/groups/<affinity_id>/requests",
+        "api/v1/affinity/groups/<affinity_id>/leave", "api/v1/affinity/me/requests",
+        "api/v1/affinity/requests/<request_id>/withdraw", "api/v1/affinity/queue",
+        "api/v1/affinity/requests/<request_id>/decision",
+        "api/v1/affinity/programs/<program_id>/catalogue",
     }  # fmt: skip
     assert _our_routes() == classified

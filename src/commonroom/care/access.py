@@ -18,6 +18,7 @@ from commonroom.care.models import (
     CoupleLink,
     DoNotPair,
     Enrollment,
+    GroupKind,
     GroupMembership,
     Invitation,
     Program,
@@ -142,6 +143,23 @@ def access_group(
     if for_write and group.program_id not in _staff_program_ids(viewer):
         raise Http404
     return group
+
+
+def hidden_memberships(viewer: User | AnonymousUser) -> Q:
+    """Matches the memberships of affinity groups this viewer may not know
+    the members of: affinity membership is shown only to the group's own
+    cohort, its facilitators and the program's admins. Exclude it wherever a
+    person's groups are listed to someone else (the person's own are never
+    hidden from them: they are in its cohort)."""
+    if not core_access.is_signed_in(viewer):
+        return Q(group__kind=GroupKind.AFFINITY)
+    visible = core_access.cohort_group_ids(viewer) | core_access.facilitated_group_ids(viewer)
+    return (
+        Q(group__kind=GroupKind.AFFINITY)
+        & ~Q(group_id__in=visible)
+        & ~Q(group__program_id__in=_staff_program_ids(viewer))
+        & ~Q(user_id=viewer.pk)
+    )
 
 
 def enrollments_visible_to(viewer: User | AnonymousUser) -> QuerySet[Enrollment]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
@@ -291,7 +292,7 @@ def remove_member(request: HttpRequest, group_id: int, user_id: int) -> HttpResp
 # --- enrollments ------------------------------------------------------------
 
 
-def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
+def _enrollment_out(enrollment: Enrollment, viewer: User | AnonymousUser) -> dict[str, Any]:
     return {
         "id": enrollment.pk,
         "user_id": enrollment.user_id,
@@ -304,7 +305,9 @@ def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
                 user_id=enrollment.user_id,
                 group__program_id=enrollment.program_id,
                 left_at__isnull=True,
-            ).values_list("group_id", flat=True)
+            )
+            .exclude(care_access.hidden_memberships(viewer))
+            .values_list("group_id", flat=True)
         ),
     }
 
@@ -312,12 +315,12 @@ def _enrollment_out(enrollment: Enrollment) -> dict[str, Any]:
 @router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
 def list_enrollments(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     program = care_access.access_program(request.user, program_id)
-    return [_enrollment_out(e) for e in program.enrollments.order_by("pk")]
+    return [_enrollment_out(e, request.user) for e in program.enrollments.order_by("pk")]
 
 
 @router.get("/enrollments/{enrollment_id}", response=EnrollmentOut)
 def enrollment_detail(request: HttpRequest, enrollment_id: int) -> dict[str, Any]:
-    return _enrollment_out(care_access.access_enrollment(request.user, enrollment_id))
+    return _enrollment_out(care_access.access_enrollment(request.user, enrollment_id), request.user)
 
 
 @router.get("/enrollments/{enrollment_id}/history", response=list[PhaseChangeOut])
@@ -335,7 +338,7 @@ def change_phase(request: HttpRequest, enrollment_id: int, payload: PhaseIn) -> 
         reason=payload.reason,
         changed_by=_viewer(request),
     )
-    return _enrollment_out(enrollment)
+    return _enrollment_out(enrollment, request.user)
 
 
 @router.post("/enrollments/{enrollment_id}/move", response=EnrollmentOut)
@@ -357,7 +360,7 @@ def move_between_groups(
         moved_by=_viewer(request),
         override=payload.override,
     )
-    return _enrollment_out(enrollment)
+    return _enrollment_out(enrollment, request.user)
 
 
 # --- couples and do-not-pair --------------------------------------------------

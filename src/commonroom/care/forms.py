@@ -20,7 +20,7 @@ from commonroom.care.models import (
     TherapyGroup,
     Track,
 )
-from commonroom.care.preferences import AFFINITY_CATALOGUE, LANGUAGE_CHOICES
+from commonroom.care.preferences import AFFINITY_CATALOGUE, LANGUAGE_CHOICES, affinity_choices
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
@@ -235,6 +235,14 @@ class PreferencesForm(forms.Form):
     use_affinities_for_matching = forms.BooleanField(
         label=_("Use my affinity interests when matching me with a buddy or mentor"), required=False
     )
+
+    def __init__(self, *args: Any, user_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user_id is not None:
+            field = self.fields["affinity_interests"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = list(affinity_choices(user_id).items())
+
     mentor_gender_preference = forms.ChoiceField(
         label=_("I would prefer a mentor who is"),
         choices=MentorGenderPreference.choices,

@@ -287,6 +287,7 @@ def seed() -> Program:
     _seed_relations(program)
     _seed_sessions(groups)
     _seed_spaces(program, groups)
+    _seed_affinity(program, groups)
     return program
 
 
@@ -617,6 +618,49 @@ def _seed_console_history(evening: SessionSeries, past: list[Session]) -> None:
                 session=upcoming, prompt=suggestion[0][0], chosen_by=facilitator
             )
         console.do_assign_co_lead(session=upcoming)
+
+
+# (email, note, declined with) requests to join the affinity group.
+DEMO_AFFINITY_REQUESTS = (
+    ("tomas@demo.test", "I would like somewhere to talk about coming out to my family.", None),
+    ("bea@demo.test", "", None),
+    (
+        "jamal@demo.test",
+        "",
+        "This group is for LGBTQ+ people. The men's group starts next month; "
+        "I have told its facilitator you may ask.",
+    ),
+)
+
+
+def _seed_affinity(program: Program, groups: dict[str, TherapyGroup]) -> None:
+    """The LGBTQ+ entry of the catalogue runs the demo's affinity group; two
+    requests wait in its facilitator's queue and one was declined kindly.
+    Requests are made once, through the same actions people use."""
+    from commonroom.peers.affinity.actions import do_ask_to_join, do_decide_join_request
+    from commonroom.peers.affinity.catalogue import install_default_catalogue
+    from commonroom.peers.affinity.models import AffinityGroup, JoinRequest
+
+    install_default_catalogue(program)
+    entry = AffinityGroup.objects.get(program=program, key="lgbtq")
+    if entry.group_id is None:
+        entry.group = groups[AFFINITY_GROUP]
+        entry.description = (
+            "A weekly space for lesbian, gay, bisexual, transgender, queer and "
+            "questioning people in recovery: coming out, family, dating and "
+            "community, without having to explain yourself first."
+        )
+        entry.save(update_fields=["group", "description", "updated_at"])
+    lead = _user("facilitator3@demo.test")
+    for email, note, declined_with in DEMO_AFFINITY_REQUESTS:
+        person = _user(email)
+        if JoinRequest.objects.filter(affinity=entry, person=person).exists():
+            continue
+        join_request = do_ask_to_join(person=person, affinity=entry, note=note)
+        if declined_with is not None:
+            do_decide_join_request(
+                join_request=join_request, decided_by=lead, approve=False, message=declined_with
+            )
 
 
 def _user(email: str) -> User:

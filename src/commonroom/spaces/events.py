@@ -47,6 +47,9 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
     "thread.locked": frozenset({"thread_id", "locked"}),
     "mention.new": frozenset({"space_id", "message_id"}),
     "report.handled": frozenset({"report_id"}),
+    # Affinity requests: ids and a status only, never the group's name.
+    "affinity.request": frozenset({"request_id"}),
+    "affinity.decision": frozenset({"request_id", "status"}),
 }
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import CameraComfort, IntakePreferences, MentorGenderPreference
-from commonroom.care.preferences import AFFINITY_CATALOGUE, LANGUAGE_CHOICES
+from commonroom.care.preferences import LANGUAGE_CHOICES, affinity_choices
 from commonroom.core.audit import record
 from commonroom.core.validation import refuse
 
@@ -66,7 +66,7 @@ def do_update_preferences(*, user: User, changes: dict[str, Any]) -> IntakePrefe
         )
     if "affinity_interests" in cleaned:
         cleaned["affinity_interests"] = _check_choices(
-            "affinity_interests", cleaned["affinity_interests"], set(AFFINITY_CATALOGUE)
+            "affinity_interests", cleaned["affinity_interests"], set(affinity_choices(user.pk))
         )
     if cleaned.get("camera_comfort", "") not in CameraComfort.values:
         raise refuse("camera_comfort", _("Choose one of the listed options."), "invalid")

@@ -44,6 +44,7 @@ def _detail(request: HttpRequest, enrollment: Enrollment, **forms: object) -> Ht
         "memberships": GroupMembership.objects.filter(
             user_id=enrollment.user_id, group__program_id=enrollment.program_id
         )
+        .exclude(care_access.hidden_memberships(viewer))
         .select_related("group")
         .order_by("-joined_at"),
         "can_change_phase": can_change_phase and bool(allowed),

@@ -33,7 +33,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "camera_comfort": current.camera_comfort,
         "availability": format_availability(current.availability),
     }
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(request.POST or None, initial=initial, user_id=user.pk)
     if request.method == "POST" and form.is_valid():
         try:
             do_update_preferences(user=user, changes=form.cleaned_data)
