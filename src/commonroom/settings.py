@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "commonroom.care",
     "commonroom.meetings",
     "commonroom.spaces",
+    "commonroom.gatherings",
+    "commonroom.peers.alumni",
     "commonroom.realtime",
     "commonroom.api",
 ]

@@ -295,5 +295,23 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/goals/<goal_id>/drop", "api/v1/groups/<group_id>/goals", "api/v1/me/milestones",
         "api/v1/milestones/<milestone_id>/share", "api/v1/milestones/<milestone_id>/dismiss",
         "api/v1/me/recovery-counter",
+        # gatherings: tests/gatherings/test_gathering_access.py
+        "gatherings/", "gatherings/new/", "gatherings/<int:gathering_id>/",
+        "gatherings/<int:gathering_id>/edit/", "gatherings/<int:gathering_id>/rsvp/",
+        "gatherings/<int:gathering_id>/cancel/",
+        "api/v1/gatherings", "api/v1/gatherings/<gathering_id>",
+        "api/v1/gatherings/<gathering_id>/attendees", "api/v1/gatherings/<gathering_id>/cancel",
+        "api/v1/gatherings/<gathering_id>/rsvps", "api/v1/gatherings/rsvps/<rsvp_id>",
+        # alumni network: tests/peers/alumni/test_alumni_access.py
+        "alumni/", "alumni/opportunities/new/", "alumni/opportunities/<int:opportunity_id>/",
+        "alumni/opportunities/<int:opportunity_id>/signup/",
+        "alumni/opportunities/<int:opportunity_id>/withdraw/",
+        "alumni/programs/<int:program_id>/settings/", "alumni/signups/<int:signup_id>/confirm/",
+        "api/v1/alumni", "api/v1/alumni/opportunities",
+        "api/v1/alumni/opportunities/<opportunity_id>",
+        "api/v1/alumni/opportunities/<opportunity_id>/signup",
+        "api/v1/alumni/opportunities/<opportunity_id>/signups",
+        "api/v1/alumni/opportunities/<opportunity_id>/withdraw",
+        "api/v1/alumni/programs/<program_id>/settings", "api/v1/alumni/signups/<signup_id>/confirm",
     }  # fmt: skip
     assert _our_routes() == classified
