@@ -69,7 +69,8 @@ def _starts_at(value: object, program: Program) -> datetime:
     else:
         parsed = parse_datetime(str(value or "").strip())
     if parsed is None:
-        raise refuse("starts_at", _("Enter a date and time, e.g. 2026-12-03 19:00."), "required")
+        code = "invalid" if str(value or "").strip() else "required"
+        raise refuse("starts_at", _("Enter a date and time, e.g. 2026-12-03 19:00."), code)
     if parsed.tzinfo is None:
         # Naive input is wall time in the program's zone (as the form says).
         zone = schedule.zone_from_name(str(program.time_zone))
