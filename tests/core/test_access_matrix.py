@@ -295,8 +295,10 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/goals/<goal_id>/drop", "api/v1/groups/<group_id>/goals", "api/v1/me/milestones",
         "api/v1/milestones/<milestone_id>/share", "api/v1/milestones/<milestone_id>/dismiss",
         "api/v1/me/recovery-counter",
-        # gatherings: tests/gatherings/test_gathering_access.py
-        "gatherings/", "gatherings/new/", "gatherings/<int:gathering_id>/",
+        # gatherings: tests/gatherings/test_gathering_access.py and test_feed.py
+        "gatherings/", "gatherings/new/", "gatherings/calendar/",
+        "gatherings/calendar/<str:secret>.ics", "api/v1/gatherings/calendar-feeds",
+        "gatherings/<int:gathering_id>/",
         "gatherings/<int:gathering_id>/edit/", "gatherings/<int:gathering_id>/rsvp/",
         "gatherings/<int:gathering_id>/cancel/",
         "api/v1/gatherings", "api/v1/gatherings/<gathering_id>",

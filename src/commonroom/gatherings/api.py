@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -18,6 +19,7 @@ from commonroom.gatherings.models import Gathering, Rsvp
 from commonroom.gatherings.schemas import (
     AttendeeOut,
     CancelIn,
+    FeedOut,
     GatheringIn,
     GatheringOut,
     GatheringPatch,
@@ -25,6 +27,7 @@ from commonroom.gatherings.schemas import (
     RsvpIn,
     RsvpOut,
 )
+from commonroom.meetings import actions as meetings_actions
 from commonroom.meetings.schedule import ScheduleError
 from commonroom.spaces.checkins import zone_of
 
@@ -117,6 +120,17 @@ def create_gathering(request: HttpRequest, payload: GatheringIn) -> tuple[int, d
     fields = payload.dict(exclude={"program_id"})
     gathering = actions.do_create_gathering(program=program, created_by=viewer, fields=fields)
     return 201, gathering_out(gathering, viewer)
+
+
+@router.post("/gatherings/calendar-feeds", response={201: FeedOut})
+def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
+    """A new private iCalendar link of the gatherings you answered going or
+    maybe to (the same secret opens your sessions feed; revoke with DELETE
+    /me/calendar-feeds)."""
+    _feed, raw = meetings_actions.do_create_calendar_feed(user=_viewer(request))
+    return 201, {
+        "url": request.build_absolute_uri(reverse("gatherings_feed", kwargs={"secret": raw}))
+    }
 
 
 @router.get("/gatherings/{gathering_id}", response=GatheringOut)

@@ -112,3 +112,7 @@ class RsvpOut(Schema):
 class AttendeeOut(Schema):
     display_name: str
     response: str
+
+
+class FeedOut(Schema):
+    url: str

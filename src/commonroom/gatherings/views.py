@@ -13,14 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Program
-from commonroom.gatherings import access, actions, occurrences, queries
+from commonroom.gatherings import access, actions, feeds, occurrences, queries
 from commonroom.gatherings.models import Audience, Gathering, GatheringKind, RsvpResponse
+from commonroom.meetings import actions as meetings_actions
 from commonroom.meetings import schedule
 from commonroom.peers.alumni.access import alumni_program_ids
 from commonroom.spaces.space_views import REFUSED_HEADER, _errors
@@ -263,3 +265,34 @@ def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
         context = _detail_context(request, gathering, errors=_errors(exc))
         return render(request, "gatherings/detail.html", context, status=422)
     return redirect("gathering", gathering_id=gathering.pk)
+
+
+# --- the private calendar link ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def create_feed(request: HttpRequest) -> HttpResponse:
+    """A new private link (the same secret also opens the sessions feed)."""
+    _feed, raw = meetings_actions.do_create_calendar_feed(user=_user(request))
+    url = request.build_absolute_uri(reverse("gatherings_feed", kwargs={"secret": raw}))
+    messages.success(
+        request,
+        _(
+            "Your private calendar link for gatherings: %(url)s. Anyone with it sees the "
+            "times of gatherings you answered; revoke it on the Sessions page if it leaks."
+        )
+        % {"url": url},
+    )
+    return redirect("gatherings")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
+    feed = meetings_actions.find_calendar_feed(secret)
+    if feed is None:
+        raise Http404
+    body = feeds.feed_for(feed=feed, base_url=_base_url(request), now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="commonroom-gatherings.ics"'
+    return response
