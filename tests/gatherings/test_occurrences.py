@@ -7,13 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from commonroom.accounts.models import User
-from commonroom.gatherings import occurrences
+from commonroom.care.models import Program
+from commonroom.gatherings import occurrences, queries
+from commonroom.gatherings.actions import do_create_gathering
 from commonroom.gatherings.models import Gathering
 from tests.conftest import Api, signed_in_client
-from tests.gatherings.conftest import FIRST_REUNION, NOW, SECOND_REUNION
+from tests.gatherings.conftest import FIRST_REUNION, NOW, SECOND_REUNION, reunion_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +73,22 @@ def test_the_api_gives_utc_and_the_viewers_own_time(
     assert first["starts_at"].startswith("2026-11-13T01:00:00")
     assert first["starts_at_local"] == "2026-11-13T02:00:00+01:00"
     assert first["time_zone"] == "Europe/Madrid"
+
+
+def test_the_list_costs_the_same_for_one_gathering_or_many(
+    reunion: Gathering,
+    admin: User,
+    alumnus: User,
+    program: Program,
+) -> None:
+    with CaptureQueriesContext(connection) as one:
+        assert len(queries.upcoming_for(alumnus, now=NOW)) == 3
+    for n in range(5):
+        do_create_gathering(
+            program=program,
+            created_by=admin,
+            fields=reunion_fields(title=f"Reunion {n}"),
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert len(queries.upcoming_for(alumnus, now=NOW)) == 18
+    assert len(many.captured_queries) == len(one.captured_queries)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from commonroom.gatherings.models import Gathering, OccurrenceCancellation
+from commonroom.gatherings.models import Gathering
 from commonroom.meetings import schedule
 
 # How far ahead pages and the API look for upcoming occurrences.
@@ -53,13 +53,11 @@ def _time_zone(gathering: Gathering) -> str:
 
 
 def _cancelled_dates(gathering: Gathering) -> set[date]:
+    """From the prefetched cancellations when the caller prefetched them
+    (lists do, so a page costs the same for one gathering or fifty)."""
     if gathering.pk is None:
         return set()
-    return set(
-        OccurrenceCancellation.objects.filter(gathering=gathering).values_list(
-            "occurrence_date", flat=True
-        )
-    )
+    return {c.occurrence_date for c in gathering.cancellations.all()}
 
 
 def between(

@@ -92,7 +92,9 @@ def upcoming_for(
 ) -> list[OccurrenceRow]:
     """The next occurrences of every gathering the viewer may see, soonest
     first (at most three per gathering)."""
-    gatherings = not_over(access.gatherings_visible_to(viewer), now=now)
+    gatherings = not_over(access.gatherings_visible_to(viewer), now=now).prefetch_related(
+        "cancellations"
+    )
     if program_ids is not None:
         gatherings = gatherings.filter(program_id__in=program_ids)
     if audiences is not None:
