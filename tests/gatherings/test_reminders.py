@@ -122,3 +122,18 @@ def test_going_enqueues_the_reminder_for_a_day_before_in_the_transaction(
     assert results[0].task.run_after.isoformat() == "2026-11-12T01:00:00+00:00"
     going(reunion, alumnus, "going")  # no second job for the same answer
     assert len(deferring_backend.results) == 1
+
+
+def test_the_hourly_command_queues_what_is_due(
+    reunion: Gathering, alumnus: User, frozen_clock: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    going(reunion, alumnus)
+    frozen_clock.move_to(DAY_BEFORE)
+    out = StringIO()
+    call_command("send_gathering_reminders", "--base-url", "https://cr.example", stdout=out)
+    assert out.getvalue().strip() == "queued 1 reminder job(s)"
+    assert len(mail.outbox) == 1
