@@ -308,6 +308,8 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "alumni/", "alumni/opportunities/new/", "alumni/opportunities/<int:opportunity_id>/",
         "alumni/opportunities/<int:opportunity_id>/signup/",
         "alumni/opportunities/<int:opportunity_id>/withdraw/",
+        "alumni/opportunities/<int:opportunity_id>/close/",
+        "api/v1/alumni/opportunities/<opportunity_id>/close",
         "alumni/programs/<int:program_id>/settings/", "alumni/signups/<int:signup_id>/confirm/",
         "api/v1/alumni", "api/v1/alumni/opportunities",
         "api/v1/alumni/opportunities/<opportunity_id>",

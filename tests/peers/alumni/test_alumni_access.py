@@ -138,6 +138,21 @@ def test_only_staff_see_signups_and_confirm(
 
 
 @pytest.mark.parametrize("viewer", NETWORK)
+def test_only_staff_close_an_opportunity(
+    request: pytest.FixtureRequest, api_as: ApiAs, panel: VolunteerOpportunity, viewer: str
+) -> None:
+    staff = viewer in STAFF
+    html = _client(request, viewer).post(f"/alumni/opportunities/{panel.pk}/close/")
+    assert html.status_code == (302 if staff else 404)
+    panel.refresh_from_db()
+    assert (panel.closed_at is not None) is staff
+    response = api_as(request.getfixturevalue(viewer)).post(
+        f"/alumni/opportunities/{panel.pk}/close"
+    )
+    assert response.status_code == (200 if staff else 404)
+
+
+@pytest.mark.parametrize("viewer", NETWORK)
 def test_only_staff_post_opportunities(
     request: pytest.FixtureRequest, api_as: ApiAs, program: Program, viewer: str
 ) -> None:
@@ -192,6 +207,7 @@ def test_anonymous_is_sent_to_sign_in(
     [
         "/alumni/opportunities/{id}/signup/",
         "/alumni/opportunities/{id}/withdraw/",
+        "/alumni/opportunities/{id}/close/",
         "/alumni/signups/1/confirm/",
     ],
 )
@@ -213,6 +229,7 @@ def test_anonymous_posts_are_sent_to_sign_in(
         ("post", "/alumni/opportunities/{id}/signup"),
         ("post", "/alumni/opportunities/{id}/withdraw"),
         ("get", "/alumni/opportunities/{id}/signups"),
+        ("post", "/alumni/opportunities/{id}/close"),
         ("post", "/alumni/signups/1/confirm"),
         ("get", "/alumni/programs/{program}/settings"),
         ("put", "/alumni/programs/{program}/settings"),

@@ -138,3 +138,23 @@ def test_the_access_policy_rejects_out_of_range_months(
     )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "alumni_access_months"
+
+
+def test_a_closed_opportunity_refuses_signups_and_keeps_those_in(
+    api_as: ApiAs,
+    game_night_host: VolunteerOpportunity,
+    alumnus: User,
+    another_alumnus: User,
+    admin: User,
+) -> None:
+    path = f"/alumni/opportunities/{game_night_host.pk}"
+    api_as(alumnus).post(f"{path}/signup")
+    closed = api_as(admin).post(f"{path}/close").json()
+    assert closed["closed"] is True
+    api_as(alumnus).post(f"{path}/withdraw")
+    refused = api_as(alumnus).post(f"{path}/signup")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "closed"
+    assert game_night_host.pk not in {
+        o["id"] for o in api_as(another_alumnus).get("/alumni/opportunities").json()
+    }

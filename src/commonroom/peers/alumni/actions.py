@@ -165,3 +165,16 @@ def do_confirm_signup(*, signup: VolunteerSignup, confirmed_by: User) -> Volunte
                 subject=locked.user,
             )
     return locked
+
+
+def do_close_opportunity(
+    *, opportunity: VolunteerOpportunity, closed_by: User
+) -> VolunteerOpportunity:
+    """No more sign-ups; those who signed up keep their place."""
+    with transaction.atomic():
+        locked = VolunteerOpportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if locked.closed_at is None:
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["closed_at", "updated_at"])
+            record(actor=closed_by, action="volunteer.close", target=locked)
+    return locked

@@ -50,6 +50,7 @@ def _opportunity(
         "when_local": None if when is None else when.astimezone(zone_of(viewer)),
         "spots": opportunity.spots,
         "spots_left": spots_left,
+        "closed": opportunity.closed_at is not None,
         "my_status": my_status,
     }
 
@@ -154,6 +155,14 @@ def withdraw(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
     viewer = _viewer(request)
     opportunity = access.access_opportunity(viewer, opportunity_id, for_signup=True)
     return _signup(actions.do_withdraw(opportunity=opportunity, user=viewer))
+
+
+@router.post("/alumni/opportunities/{opportunity_id}/close", response=OpportunityOut)
+def close(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
+    """Staff: no more sign-ups (those signed up keep their place)."""
+    viewer = _viewer(request)
+    opportunity = access.access_opportunity(viewer, opportunity_id, for_staff=True)
+    return _one(actions.do_close_opportunity(opportunity=opportunity, closed_by=viewer), viewer)
 
 
 @router.get("/alumni/opportunities/{opportunity_id}/signups", response=list[StaffSignupOut])

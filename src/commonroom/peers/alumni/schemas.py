@@ -24,6 +24,7 @@ class OpportunityOut(Schema):
     when_local: dt.datetime | None = Field(description="In your own time zone.")
     spots: int
     spots_left: int
+    closed: bool
     my_status: str | None = Field(description="signed_up, confirmed, withdrawn or null.")
 
 

@@ -27,5 +27,10 @@ urlpatterns = [
         views.opportunity_withdraw,
         name="opportunity_withdraw",
     ),
+    path(
+        "alumni/opportunities/<int:opportunity_id>/close/",
+        views.opportunity_close,
+        name="opportunity_close",
+    ),
     path("alumni/signups/<int:signup_id>/confirm/", views.signup_confirm, name="signup_confirm"),
 ]

@@ -229,3 +229,13 @@ def signup_confirm(request: HttpRequest, signup_id: int) -> HttpResponse:
         return render(request, "alumni/opportunity.html", context, status=422)
     messages.success(request, _("Confirmed."))
     return redirect("opportunity", opportunity_id=signup.opportunity_id)
+
+
+@login_required
+@require_POST
+def opportunity_close(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    user = _user(request)
+    opportunity = access.access_opportunity(user, opportunity_id, for_staff=True)
+    actions.do_close_opportunity(opportunity=opportunity, closed_by=user)
+    messages.success(request, _("Closed: no more sign-ups."))
+    return redirect("opportunity", opportunity_id=opportunity.pk)
