@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "commonroom.meetings",
     "commonroom.spaces",
     "commonroom.peers.affinity",
+    "commonroom.gatherings",
+    "commonroom.peers.alumni",
     "commonroom.realtime",
     "commonroom.api",
 ]

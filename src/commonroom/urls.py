@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("commonroom.meetings.urls")),
     path("", include("commonroom.spaces.urls")),
     path("", include("commonroom.peers.affinity.urls")),
+    path("", include("commonroom.gatherings.urls")),
+    path("", include("commonroom.peers.alumni.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

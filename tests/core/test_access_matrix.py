@@ -308,5 +308,27 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/affinity/requests/<request_id>/withdraw", "api/v1/affinity/queue",
         "api/v1/affinity/requests/<request_id>/decision",
         "api/v1/affinity/programs/<program_id>/catalogue",
+        # gatherings: tests/gatherings/test_gathering_access.py and test_feed.py
+        "gatherings/", "gatherings/new/", "gatherings/calendar/",
+        "gatherings/calendar/<str:secret>.ics", "api/v1/gatherings/calendar-feeds",
+        "gatherings/<int:gathering_id>/",
+        "gatherings/<int:gathering_id>/edit/", "gatherings/<int:gathering_id>/rsvp/",
+        "gatherings/<int:gathering_id>/cancel/",
+        "api/v1/gatherings", "api/v1/gatherings/<gathering_id>",
+        "api/v1/gatherings/<gathering_id>/attendees", "api/v1/gatherings/<gathering_id>/cancel",
+        "api/v1/gatherings/<gathering_id>/rsvps", "api/v1/gatherings/rsvps/<rsvp_id>",
+        # alumni network: tests/peers/alumni/test_alumni_access.py
+        "alumni/", "alumni/opportunities/new/", "alumni/opportunities/<int:opportunity_id>/",
+        "alumni/opportunities/<int:opportunity_id>/signup/",
+        "alumni/opportunities/<int:opportunity_id>/withdraw/",
+        "alumni/opportunities/<int:opportunity_id>/close/",
+        "api/v1/alumni/opportunities/<opportunity_id>/close",
+        "alumni/programs/<int:program_id>/settings/", "alumni/signups/<int:signup_id>/confirm/",
+        "api/v1/alumni", "api/v1/alumni/opportunities",
+        "api/v1/alumni/opportunities/<opportunity_id>",
+        "api/v1/alumni/opportunities/<opportunity_id>/signup",
+        "api/v1/alumni/opportunities/<opportunity_id>/signups",
+        "api/v1/alumni/opportunities/<opportunity_id>/withdraw",
+        "api/v1/alumni/programs/<program_id>/settings", "api/v1/alumni/signups/<signup_id>/confirm",
     }  # fmt: skip
     assert _our_routes() == classified

@@ -22,9 +22,11 @@ errors.install(api)
 def _mount() -> None:
     from commonroom.accounts.api import router as accounts_router
     from commonroom.care.api import router as care_router
+    from commonroom.gatherings.api import router as gatherings_router
     from commonroom.meetings.api import router as meetings_router
     from commonroom.meetings.console_api import router as console_router
     from commonroom.peers.affinity.api import router as affinity_router
+    from commonroom.peers.alumni.api import router as alumni_router
     from commonroom.spaces.api import router as spaces_router
     from commonroom.spaces.checkin_api import router as checkin_router
     from commonroom.spaces.goal_api import router as goal_router
@@ -43,6 +45,8 @@ def _mount() -> None:
     api.add_router("", resource_router)
     api.add_router("", moderation_router)
     api.add_router("", affinity_router)
+    api.add_router("", gatherings_router)
+    api.add_router("", alumni_router)
 
 
 _mount()

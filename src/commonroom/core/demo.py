@@ -288,6 +288,7 @@ def seed() -> Program:
     _seed_sessions(groups)
     _seed_spaces(program, groups)
     _seed_affinity(program, groups)
+    _seed_alumni(program)
     return program
 
 
@@ -798,3 +799,96 @@ def accounts_table() -> str:
         lines.append(f"  {email:<26} {label}")
     lines.append(f"Staff TOTP secret: {settings.DEMO_TOTP_SECRET} (add it to an authenticator app)")
     return "\n".join(lines)
+
+
+def _seed_alumni(program: Program) -> None:
+    """A monthly alumni reunion next week with RSVPs, an alumni-led workshop
+    for the whole program, and two volunteer opportunities with sign-ups,
+    written through the same actions people use. Runs once: dates are
+    relative to the day it runs, in the program's zone."""
+    from commonroom.gatherings import actions as gatherings
+    from commonroom.gatherings.models import Gathering
+    from commonroom.peers.alumni import actions as alumni
+
+    if Gathering.objects.filter(program=program).exists():
+        return
+    base_url = "http://127.0.0.1:8000/"
+    admin, andre, jo = (
+        _user("admin@demo.test"),
+        _user("alumni@demo.test"),
+        _user("mentor@demo.test"),
+    )
+    zone = zoneinfo.ZoneInfo(program.time_zone)
+    reunion_day = timezone.localtime(timezone.now(), zone).date() + timedelta(days=7)
+    ordinal = (reunion_day.day - 1) // 7 + 1
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[reunion_day.weekday()]
+    reunion = gatherings.do_create_gathering(
+        program=program,
+        created_by=admin,
+        fields={
+            "title": "Monthly alumni reunion",
+            "description": "An hour to catch up, celebrate milestones and welcome new alumni.",
+            "kind": "reunion",
+            "audience": "alumni",
+            "host_id": admin.pk,
+            "starts_at": datetime.combine(reunion_day, time(19, 0)),
+            "recurrence": f"FREQ=MONTHLY;BYDAY={-1 if ordinal == 5 else ordinal}{weekday}",
+            "duration_minutes": 60,
+            "join_url": "https://meet.example.org/alumni-reunion",
+        },
+    )
+    workshop_day = reunion_day + timedelta(days=3)
+    workshop = gatherings.do_create_gathering(
+        program=program,
+        created_by=admin,
+        fields={
+            "title": "Life after IOP: an alumni-led workshop",
+            "description": "Andre shares what helped in the first months after the program.",
+            "kind": "workshop",
+            "audience": "program",
+            "host_id": andre.pk,
+            "starts_at": datetime.combine(workshop_day, time(18, 30)),
+            "duration_minutes": 75,
+            "capacity": 12,
+            "place": "Online",
+        },
+    )
+    for gathering, person, answer in (
+        (reunion, andre, "going"),
+        (reunion, jo, "going"),
+        (reunion, _user("facilitator@demo.test"), "maybe"),
+        (workshop, _user("participant2@demo.test"), "going"),
+        (workshop, jo, "maybe"),
+    ):
+        gatherings.do_rsvp(
+            gathering=gathering,
+            user=person,
+            occurrence_date=gathering.starts_at.astimezone(zone).date(),
+            response=answer,
+            base_url=base_url,
+        )
+    panel = alumni.do_create_opportunity(
+        program=program,
+        created_by=admin,
+        fields={
+            "kind": "panel",
+            "title": "Speak on the family-night panel",
+            "description": "Three alumni share what recovery looks like at home.",
+            "when": datetime.combine(reunion_day + timedelta(days=14), time(18, 0)),
+            "spots": 3,
+        },
+    )
+    mentoring = alumni.do_create_opportunity(
+        program=program,
+        created_by=admin,
+        fields={
+            "kind": "mentoring",
+            "title": "Peer mentor for the next cohort",
+            "description": "Training first; then an hour a week with one or two mentees.",
+            "spots": 4,
+        },
+    )
+    alumni.do_confirm_signup(
+        signup=alumni.do_sign_up(opportunity=panel, user=andre), confirmed_by=admin
+    )
+    alumni.do_sign_up(opportunity=mentoring, user=jo)
