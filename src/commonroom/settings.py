@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "commonroom.care",
     "commonroom.meetings",
     "commonroom.spaces",
+    "commonroom.peers.buddies",
     "commonroom.realtime",
     "commonroom.api",
 ]

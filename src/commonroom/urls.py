@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("commonroom.care.urls")),
     path("", include("commonroom.meetings.urls")),
     path("", include("commonroom.spaces.urls")),
+    path("", include("commonroom.peers.buddies.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

@@ -295,5 +295,12 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/goals/<goal_id>/drop", "api/v1/groups/<group_id>/goals", "api/v1/me/milestones",
         "api/v1/milestones/<milestone_id>/share", "api/v1/milestones/<milestone_id>/dismiss",
         "api/v1/me/recovery-counter",
+        # accountability buddies: tests/peers/buddies/
+        "buddy/", "buddy/opt-in/", "buddy/request/", "buddy/pairs/<int:pair_id>/rhythm/",
+        "buddy/pairs/<int:pair_id>/end/", "buddy/pairs/<int:pair_id>/no-thanks/",
+        "buddies/staff/", "buddies/run/<slug:scope>/<int:scope_id>/",
+        "api/v1/buddies/me", "api/v1/buddies/me/consent", "api/v1/buddies/me/request",
+        "api/v1/buddies/pairs/<pair_id>/rhythm", "api/v1/buddies/pairs/<pair_id>/end",
+        "api/v1/buddies/pairings/preview", "api/v1/buddies/pairings", "api/v1/buddies/health",
     }  # fmt: skip
     assert _our_routes() == classified

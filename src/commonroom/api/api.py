@@ -24,6 +24,7 @@ def _mount() -> None:
     from commonroom.care.api import router as care_router
     from commonroom.meetings.api import router as meetings_router
     from commonroom.meetings.console_api import router as console_router
+    from commonroom.peers.buddies.api import router as buddies_router
     from commonroom.spaces.api import router as spaces_router
     from commonroom.spaces.checkin_api import router as checkin_router
     from commonroom.spaces.goal_api import router as goal_router
@@ -41,6 +42,7 @@ def _mount() -> None:
     api.add_router("", search_router)
     api.add_router("", resource_router)
     api.add_router("", moderation_router)
+    api.add_router("", buddies_router)
 
 
 _mount()

@@ -47,6 +47,10 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
     "thread.locked": frozenset({"thread_id", "locked"}),
     "mention.new": frozenset({"space_id", "message_id"}),
     "report.handled": frozenset({"report_id"}),
+    # On the person's own ``user.<id>`` stream (peers/buddies): ids only.
+    "buddy.paired": frozenset({"pair_id", "space_id"}),
+    "buddy.ended": frozenset({"pair_id"}),
+    "buddy.nudge": frozenset({"pair_id"}),
 }
 
 
