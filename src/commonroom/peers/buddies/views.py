@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonroom.accounts.models import User
@@ -179,11 +180,17 @@ def run_pairing(request: HttpRequest, scope: str, scope_id: int) -> HttpResponse
         except ValidationError as exc:
             errors, status = _errors(exc), 409
         else:
-            messages.success(
-                request,
-                _("Pairing done: %(pairs)d pairs and %(trios)d trios formed.")
-                % {"pairs": run.pairs_formed, "trios": run.trios_formed},
-            )
+            done = [
+                _("Pairing done."),
+                ngettext("%(count)d pair formed.", "%(count)d pairs formed.", run.pairs_formed)
+                % {"count": run.pairs_formed},
+            ]
+            if run.trios_formed:
+                done.append(
+                    ngettext("%(count)d trio formed.", "%(count)d trios formed.", run.trios_formed)
+                    % {"count": run.trios_formed}
+                )
+            messages.success(request, " ".join(done))
             return redirect("buddy_staff")
     proposal = pool.propose(program=program, group=group, seed=seed)
     pool.record_preview(user, proposal)
