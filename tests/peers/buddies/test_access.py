@@ -266,3 +266,28 @@ def test_the_api_stale_preview_is_a_conflict(
     assert me["pair"]["buddies"] == [
         {"id": buddy.pk, "display_name": "Kim", "pronouns": "she/they"}
     ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_one_space_check_agrees_with_the_list_for_pair_spaces(
+    request: pytest.FixtureRequest, pair: BuddyPair, persona: str
+) -> None:
+    viewer = request.getfixturevalue(persona)
+    listed = set(space_access.spaces_visible_to(viewer).values_list("pk", flat=True))
+    assert space_access.can_see(viewer, pair.space_id) == (pair.space_id in listed)
+
+
+def test_the_pair_space_check_stays_one_query(
+    pair: BuddyPair, participant: User, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        assert space_access.can_see(participant, pair.space_id)
+
+
+def test_a_member_who_leaves_the_program_loses_the_pair_space(
+    pair: BuddyPair, buddy: User, participant: User
+) -> None:
+    buddy.enrollments.update(phase="discharged")
+    assert not space_access.can_see(buddy, pair.space_id)
+    assert space_access.can_see(participant, pair.space_id)
+    assert buddy.pk not in space_access.member_ids(pair.space)

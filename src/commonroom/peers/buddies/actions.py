@@ -247,7 +247,8 @@ def do_set_rhythm(*, pair: BuddyPair, by: User, rhythm: str) -> BuddyPair:
 
 
 def do_end_pair(*, pair: BuddyPair, by: User) -> BuddyPair:
-    """No-fault: either buddy ends it, no reason asked. The space closes for
+    """No-fault: any member ends it (for a trio, for all three), no reason
+    asked. The space closes for
     the members at once (access.py; open sockets re-check on delivery); the
     others are told kindly and offered a new buddy."""
     now = timezone.now()

@@ -253,6 +253,8 @@ def health(request: HttpRequest) -> list[dict[str, Any]]:
     viewer = _viewer(request)
     if not access.is_buddy_staff(viewer):
         raise Http404
+    rows = queries.pair_health(access.pairs_for_staff(viewer))
+    queries.record_health_read(viewer, rows)
     return [
         {
             "id": row.pair.pk,
@@ -271,5 +273,5 @@ def health(request: HttpRequest) -> list[dict[str, Any]]:
                 for m in row.members
             ],
         }
-        for row in queries.pair_health(access.pairs_for_staff(viewer))
+        for row in rows
     ]

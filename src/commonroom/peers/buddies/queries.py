@@ -191,3 +191,21 @@ def waiting_for(viewer: User) -> tuple[QuerySet[BuddyRequest], QuerySet[BuddyOpt
     )
     requests, opt_ins = waiting(set(Program.objects.values_list("pk", flat=True)))
     return requests.filter(mine).distinct(), opt_ins.filter(mine).distinct()
+
+
+def record_health_read(viewer: User, rows: list[PairHealth]) -> None:
+    """Check-in habits are about people's care: one audit entry per person
+    whose pair health a staff member read."""
+    from django.db import transaction
+
+    from commonroom.core.audit import record
+
+    with transaction.atomic():
+        for row in rows:
+            for member in row.members:
+                record(
+                    actor=viewer,
+                    action="buddies.health_read",
+                    target=row.pair,
+                    subject=member.user,
+                )

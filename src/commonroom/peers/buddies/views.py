@@ -130,6 +130,7 @@ def _staff_or_404(request: HttpRequest) -> User:
 def staff_pairs(request: HttpRequest) -> HttpResponse:
     user = _staff_or_404(request)
     rows = queries.pair_health(access.pairs_for_staff(user))
+    queries.record_health_read(user, rows)
     requests, opt_ins = queries.waiting_for(user)
     return render(
         request,
