@@ -153,3 +153,29 @@ def test_repeated_misses_show_on_the_facilitators_list_and_never_to_peers(
             html = client_for(peer).get("/buddy/").content.decode()
             assert "Repeated misses" not in html
             assert "A check-in was missed in your pair" in html
+
+
+def test_an_email_nudge_says_only_that_there_is_an_update(
+    formed_pair: BuddyPair,
+    participant: User,
+    tokyo_buddy: User,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from commonroom.spaces.digest import do_set_digest
+
+    do_set_digest(user=participant, enabled=True)
+    # Both missed their first day; only the participant turned on email.
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 22, 15, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.enqueue_rhythm_checks()
+        tasks.enqueue_rhythm_checks()
+    assert BuddyMiss.objects.count() == 2
+    (mail,) = mailoutbox
+    assert mail.to == [participant.email]
+    assert mail.subject == "There is an update in Commonroom"
+    text = mail.body.lower()
+    for word in ("buddy", "check-in", "missed", "kim", "tokyo"):
+        assert word not in text

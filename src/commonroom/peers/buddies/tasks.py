@@ -6,22 +6,30 @@ of a current pair whose latest check-in window has just ended in their own
 time zone. The job records the miss once (the unique ``BuddyMiss`` row is its
 claim), so a rerun, a retry or a second runner never nudges twice. The nudge
 is in-app: an event on each member's own stream and a notice on their buddy
-page, which says a check-in was missed in the pair, not by whom.
+page, which says a check-in was missed in the pair, not by whom. A member
+who missed and turned on email notifications (the digest) also gets an
+email that says only
+"There is an update in Commonroom": never buddy, check-in or a name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.tasks import task
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
+from commonroom.accounts.models import User
+from commonroom.core.tasks import enqueue_with_change
 from commonroom.peers.buddies import rhythm
 from commonroom.peers.buddies.models import BuddyMembership, BuddyMiss, Rhythm
 from commonroom.spaces import events
 from commonroom.spaces.checkins import zone_of
-from commonroom.spaces.models import CheckIn, CheckInAudience
+from commonroom.spaces.models import CheckIn, CheckInAudience, DigestSubscription
 
 
 def buddy_checkin_days(membership: BuddyMembership, *, since: dt.date) -> set[dt.date]:
@@ -59,13 +67,29 @@ def record_miss(membership_id: int, window_end: dt.date) -> BuddyMiss | None:
     try:
         with transaction.atomic():
             miss = BuddyMiss.objects.create(membership=membership, window_end=window_end)
-            for member_id in BuddyMembership.objects.filter(pair=pair).values_list(
-                "user_id", flat=True
-            ):
+            members = list(
+                BuddyMembership.objects.filter(pair=pair).values_list("user_id", flat=True)
+            )
+            for member_id in members:
                 events.append(f"user.{member_id}", "buddy.nudge", {"pair_id": pair.pk})
+            # The email goes to the member whose window it was, enqueued with
+            # the miss: exactly one per miss.
+            if DigestSubscription.objects.filter(user_id=membership.user_id, enabled=True).exists():
+                enqueue_with_change(send_nudge_email, membership.user_id)
     except IntegrityError:
         return None  # recorded by an earlier run
     return miss
+
+
+@task()
+def send_nudge_email(user_id: int) -> None:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not DigestSubscription.objects.filter(user=user, enabled=True).exists():
+        return
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = render_to_string("buddies/email/nudge_subject.txt").strip()
+        body = render_to_string("buddies/email/nudge_body.txt")
+    send_mail(subject, body, None, [user.email])
 
 
 @task()
