@@ -217,3 +217,75 @@ def test_an_unknown_rhythm_is_refused_naming_the_field(pair: BuddyPair, particip
     assert "rhythm" in caught.value.error_dict
     pair.refresh_from_db()
     assert pair.rhythm == "daily"
+
+
+@pytest.mark.parametrize(
+    "persona", ["groupmate", "outsider", "mentor", "alumnus", "facilitator", "other_facilitator"]
+)
+def test_my_buddy_page_shows_nobody_elses_pair(
+    request: pytest.FixtureRequest, client_for: Any, pair: BuddyPair, persona: str
+) -> None:
+    response = client_for(request.getfixturevalue(persona)).get("/buddy/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kim" not in html
+    assert f"/spaces/{pair.space_id}/" not in html
+
+
+def test_asking_twice_keeps_one_request_and_opting_out_withdraws_it(
+    program: Program, participant: User
+) -> None:
+    first = actions.do_request_buddy(user=participant, program=program)
+    assert actions.do_request_buddy(user=participant, program=program) == first
+    actions.do_set_opt_in(user=participant, program=program, consenting=False)
+    first.refresh_from_db()
+    assert first.outcome == RequestOutcome.WITHDRAWN
+    assert participant.pk not in {
+        c.id
+        for c in pool.candidates(program, [participant.pk], now=first.created_at)
+        if c.consenting
+    }
+
+
+def test_someone_paired_cannot_ask_for_another_buddy(
+    pair: BuddyPair, api_as: Any, participant: User
+) -> None:
+    response = api_as(participant).post("/buddies/me/request")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "already_paired"
+
+
+def test_an_alumnus_cannot_opt_in(api_as: Any, alumnus: User) -> None:
+    assert api_as(alumnus).post("/buddies/me/consent", {"consenting": True}).status_code == 404
+
+
+def test_a_stale_preview_over_html_explains_and_shows_a_fresh_one(
+    client_for: Any, program: Program, group: TherapyGroup, facilitator: User
+) -> None:
+    _person(program, group, "A")
+    _person(program, group, "B")
+    client = client_for(facilitator)
+    page = client.get(f"/buddies/run/group/{group.pk}/?seed=9").content.decode()
+    fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
+    _person(program, group, "C")
+    response = client.post(
+        f"/buddies/run/group/{group.pk}/", {"seed": "9", "fingerprint": fingerprint}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'data-field="fingerprint"' in html
+    assert "Nothing was saved" in html
+    assert not BuddyPair.objects.exists()
+    fresh = html.split('name="fingerprint" value="')[1].split('"')[0]
+    assert fresh != fingerprint
+    response = client.post(f"/buddies/run/group/{group.pk}/", {"seed": "9", "fingerprint": fresh})
+    assert response.status_code == 302
+    assert BuddyPair.objects.count() == 1  # the trio A, B and C
+
+
+def test_a_bad_seed_is_refused_naming_the_field(
+    client_for: Any, group: TherapyGroup, facilitator: User
+) -> None:
+    response = client_for(facilitator).get(f"/buddies/run/group/{group.pk}/?seed=abc")
+    assert response.status_code == 422
+    assert 'data-field="seed"' in response.content.decode()
