@@ -98,7 +98,9 @@ def check_buddy_window(membership_id: int, window_end: str) -> None:
 
 
 def enqueue_rhythm_checks(*, now: dt.datetime | None = None) -> int:
-    """One job per member whose latest window ended before their local today."""
+    """One job per member whose latest window ended before their local today
+    without a buddy check-in and is not recorded yet. The job decides again:
+    a check-in that lands in between wins."""
     now = now or timezone.now()
     queued = 0
     memberships = BuddyMembership.objects.filter(
@@ -116,7 +118,9 @@ def enqueue_rhythm_checks(*, now: dt.datetime | None = None) -> int:
         if window is None:
             continue
         if BuddyMiss.objects.filter(membership=membership, window_end=window.end).exists():
-            continue
+            continue  # already recorded by an earlier run
+        if rhythm.kept(window, buddy_checkin_days(membership, since=window.start)):
+            continue  # nothing to check; the job would find the same
         check_buddy_window.enqueue(membership.pk, window.end.isoformat())
         queued += 1
     return queued
