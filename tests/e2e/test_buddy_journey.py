@@ -70,6 +70,7 @@ def test_a_buddy_pair_is_formed_and_the_first_check_in_arrives_live(
     lucia.goto(f"{base}/buddy/")
     expect(lucia.locator(".buddy-names")).to_contain_text("Sam")
     expect(lucia.get_by_role("heading", name="Why you were matched")).to_be_visible()
+    snap(lucia, "buddy-my-buddy")
     open_pair_thread(lucia)
     assert lucia.url.startswith(f"{base}/threads/")
     lucia.evaluate("window.stillTheSamePage = true")
