@@ -291,3 +291,10 @@ def test_a_member_who_leaves_the_program_loses_the_pair_space(
     assert not space_access.can_see(buddy, pair.space_id)
     assert space_access.can_see(participant, pair.space_id)
     assert buddy.pk not in space_access.member_ids(pair.space)
+
+
+def test_the_pair_space_is_listed_for_the_pair_only(
+    client_for: Any, pair: BuddyPair, buddy: User, groupmate: User
+) -> None:
+    assert "Buddy space" in client_for(buddy).get("/spaces/").content.decode()
+    assert "Buddy space" not in client_for(groupmate).get("/spaces/").content.decode()
