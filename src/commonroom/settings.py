@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "commonroom.peers.affinity",
     "commonroom.gatherings",
     "commonroom.peers.alumni",
+    "commonroom.peers.buddies",
     "commonroom.realtime",
     "commonroom.api",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("commonroom.peers.affinity.urls")),
     path("", include("commonroom.gatherings.urls")),
     path("", include("commonroom.peers.alumni.urls")),
+    path("", include("commonroom.peers.buddies.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

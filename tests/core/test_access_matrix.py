@@ -330,5 +330,12 @@ def test_every_route_is_classified_in_this_matrix() -> None:
         "api/v1/alumni/opportunities/<opportunity_id>/signups",
         "api/v1/alumni/opportunities/<opportunity_id>/withdraw",
         "api/v1/alumni/programs/<program_id>/settings", "api/v1/alumni/signups/<signup_id>/confirm",
+        # accountability buddies: tests/peers/buddies/
+        "buddy/", "buddy/opt-in/", "buddy/request/", "buddy/pairs/<int:pair_id>/rhythm/",
+        "buddy/pairs/<int:pair_id>/end/", "buddy/pairs/<int:pair_id>/no-thanks/",
+        "buddies/staff/", "buddies/run/<slug:scope>/<int:scope_id>/",
+        "api/v1/buddies/me", "api/v1/buddies/me/consent", "api/v1/buddies/me/request",
+        "api/v1/buddies/pairs/<pair_id>/rhythm", "api/v1/buddies/pairs/<pair_id>/end",
+        "api/v1/buddies/pairings/preview", "api/v1/buddies/pairings", "api/v1/buddies/health",
     }  # fmt: skip
     assert _our_routes() == classified

@@ -133,14 +133,14 @@ def test_every_bad_field_is_named_at_once(participant: User, program: Program) -
     assert set(refused.value.error_dict) == {"mood", "craving", "sleep_hours"}
 
 
-def test_buddy_audience_is_refused_until_the_person_has_a_buddy(
+def test_buddy_audience_is_refused_while_the_person_has_no_buddy(
     participant: User, program: Program
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         check_in(participant, program, audience="buddy")
     (error,) = refused.value.error_dict["audience"]
     assert error.code == "no_buddy"
-    assert "You don't have an accountability buddy yet" in error.messages[0]
+    assert "You don't have an accountability buddy right now" in error.messages[0]
     assert not CheckIn.objects.exists()
 
 

@@ -69,12 +69,14 @@ def test_a_bad_answer_is_a_422_naming_its_field(
     assert not Message.objects.exists()
 
 
-def test_buddy_audience_is_refused_with_a_clear_error(api_as: ApiAs, participant: User) -> None:
+def test_buddy_audience_without_a_buddy_is_refused_with_a_clear_error(
+    api_as: ApiAs, participant: User
+) -> None:
     response = api_as(participant).post("/checkins", body(audience="buddy"))
     assert response.status_code == 422
     error = response.json()["error"]
     assert (error["field"], error["code"]) == ("audience", "no_buddy")
-    assert "You don't have an accountability buddy yet" in error["message"]
+    assert "You don't have an accountability buddy right now" in error["message"]
     assert not CheckIn.objects.exists()
 
 

@@ -27,6 +27,7 @@ def _mount() -> None:
     from commonroom.meetings.console_api import router as console_router
     from commonroom.peers.affinity.api import router as affinity_router
     from commonroom.peers.alumni.api import router as alumni_router
+    from commonroom.peers.buddies.api import router as buddies_router
     from commonroom.spaces.api import router as spaces_router
     from commonroom.spaces.checkin_api import router as checkin_router
     from commonroom.spaces.goal_api import router as goal_router
@@ -47,6 +48,7 @@ def _mount() -> None:
     api.add_router("", affinity_router)
     api.add_router("", gatherings_router)
     api.add_router("", alumni_router)
+    api.add_router("", buddies_router)
 
 
 _mount()

@@ -289,6 +289,7 @@ def seed() -> Program:
     _seed_spaces(program, groups)
     _seed_affinity(program, groups)
     _seed_alumni(program)
+    _seed_buddies(program, groups)
     return program
 
 
@@ -409,6 +410,101 @@ def _seed_checkins(program: Program) -> None:
             if checkin.message_id:
                 # Posted "now" by the action; the demo dates it to its day.
                 Message.objects.filter(pk=checkin.message_id).update(created_at=at)
+
+
+# (group, facilitator who ran pairing, the two members, rhythm, share of
+# windows each member keeps): Tomás has let several slip lately, so the pair
+# shows "repeated misses" on Marcus's list.
+DEMO_BUDDIES = (
+    (PROCESS_GROUP, "facilitator", ("kay", 0.9), ("tomas", 0.45), "daily"),
+    (SKILLS_GROUP, "facilitator2", ("noor", 0.85), ("jamal", 0.8), "every_other_day"),
+    (MORNING_GROUP, "facilitator2", ("ren", 0.95), ("grace", 0.9), "daily"),
+)
+BUDDY_HISTORY_DAYS = 15
+
+
+def _seed_buddies(program: Program, groups: dict[str, TherapyGroup]) -> None:
+    """Three buddy pairs formed two weeks ago through the real pairing run,
+    with a seeded history of kept and missed buddy check-ins (and the misses
+    the daily check records), and Lucía's open request. Runs once."""
+    import random
+    import uuid
+    from decimal import Decimal
+
+    from commonroom.peers.buddies import actions, pool, rhythm, tasks
+    from commonroom.peers.buddies.models import BuddyMiss, BuddyPair, PairingRun, Rhythm
+    from commonroom.spaces.checkins import do_check_in, zone_of
+    from commonroom.spaces.models import Message, Thread
+
+    if BuddyPair.objects.filter(program=program).exists():
+        return
+    rng = random.Random(20261206)  # noqa: S311 - synthetic demo data, not a secret
+    now = timezone.now()
+    formed = (now - timedelta(days=BUDDY_HISTORY_DAYS)).replace(microsecond=0)
+    for group_name, staff, first, second, pace in DEMO_BUDDIES:
+        for name, _share in (first, second):
+            actions.do_set_opt_in(user=_user(f"{name}@demo.test"), program=program, consenting=True)
+        group = groups[group_name]
+        proposal = pool.propose(program=program, group=group, seed=1)
+        run = actions.do_confirm_pairing(
+            staff=_user(f"{staff}@demo.test"),
+            program=program,
+            group=group,
+            seed=1,
+            fingerprint=proposal.fingerprint,
+        )
+        PairingRun.objects.filter(pk=run.pk).update(ran_at=formed)
+        pair = BuddyPair.objects.get(run=run)
+        BuddyPair.objects.filter(pk=pair.pk).update(
+            formed_at=formed, rhythm_since=formed, rhythm=pace
+        )
+        pair.refresh_from_db()
+        Thread.objects.filter(space=pair.space).update(created_at=formed)
+        for name, share in (first, second):
+            person = _user(f"{name}@demo.test")
+            zone = zone_of(person)
+            membership = pair.memberships.get(user=person)
+            windows = rhythm.ended_windows(
+                since=formed,
+                days=Rhythm(pace).days,
+                zone=zone,
+                today=now.astimezone(zone).date(),
+            )
+            for index, window in enumerate(windows):
+                # Someone slipping (a share under one half) kept up until the
+                # last week and has missed two of every three windows since.
+                recent = index >= len(windows) - 7 // Rhythm(pace).days
+                if share < 0.5 and recent:
+                    keep = index % 3 == 0
+                else:
+                    keep = rng.random() < max(share, 0.85 if share < 0.5 else 0.0)
+                if not keep:
+                    continue
+                at = datetime.combine(window.end, time(19, rng.randint(0, 59)), zone)
+                checkin, _created = do_check_in(
+                    user=person,
+                    program=program,
+                    mood=rng.randint(4, 8),
+                    craving=rng.randint(0, 5),
+                    sleep_hours=Decimal(rng.choice(("6", "6.5", "7", "7.5", "8"))),
+                    grateful_for=rng.choice(GRATEFUL),
+                    audience="buddy",
+                    client_id=uuid.uuid5(
+                        uuid.NAMESPACE_URL, f"demo:buddy:{name}:{window.end.isoformat()}"
+                    ),
+                    now=at,
+                )
+                if checkin.message_id:
+                    Message.objects.filter(pk=checkin.message_id).update(created_at=at)
+            for window in windows:
+                miss = tasks.record_miss(membership.pk, window.end)
+                if miss is not None:
+                    BuddyMiss.objects.filter(pk=miss.pk).update(
+                        created_at=datetime.combine(
+                            window.end + timedelta(days=1), time(0, 30), zone
+                        )
+                    )
+    actions.do_request_buddy(user=_user("participant2@demo.test"), program=program)
 
 
 def _seed_community(program: Program, group: TherapyGroup) -> None:

@@ -34,6 +34,8 @@ def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict
     """The form: fresh with a new client id, or as sent with its errors."""
     keep = errors is not None
     sent = request.POST if keep else {}
+    # "My buddy" is offered only to someone with a current buddy.
+    buddy = checkins.has_buddy(_user(request))
     return {
         "errors": errors or {},
         "sent": sent,
@@ -41,8 +43,9 @@ def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict
         "audiences": [
             (value, label)
             for value, label in CheckInAudience.choices
-            if value != CheckInAudience.BUDDY
+            if buddy or value != CheckInAudience.BUDDY
         ],
+        "has_buddy": buddy,
         "client_id": (sent.get("client_id") if keep else None) or uuid.uuid4(),
         "grateful_max": GRATEFUL_MAX_CHARS,
         "note_max": NOTE_MAX_CHARS,

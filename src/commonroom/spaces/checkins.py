@@ -9,7 +9,10 @@ A check-in is health information. Its audience is chosen each time:
   check-in; if there is none (a new group, or a moderator locked the last
   one), a new one is started. Two first check-ins racing may start two
   threads; the next check-in picks the newest, so nothing is lost.
-- ``buddy``: refused until accountability buddies exist (issue 6).
+- ``buddy``: stored, and posted into the person's current buddy pair's space
+  (peers/buddies registers where that is), in the standing check-in thread
+  made when the pair formed; the pair and their facilitators read it there.
+  Refused with ``no_buddy`` for a person without a current buddy.
 - ``facilitators``: stored only; peers never see it, in any page or event.
 
 Staff of a group (its facilitators, the program's admins) read every check-in
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -164,20 +167,33 @@ def check_answers(
     )
     if audience not in CheckInAudience.values:
         errors["audience"] = ValidationError(_("Choose who sees this check-in."), code="invalid")
-    elif audience == CheckInAudience.BUDDY:
-        errors["audience"] = ValidationError(
-            _(
-                "You don't have an accountability buddy yet. "
-                "Share this check-in with your group or the facilitators instead."
-            ),
-            code="no_buddy",
-        )
     if errors:
         raise ValidationError(errors)
     return answers
 
 
 # --- where a shared check-in goes ----------------------------------------------------
+
+# Audiences whose space another app owns (peers/buddies registers "buddy"):
+# the finder answers the person's space for that audience, or None.
+AUDIENCE_SPACES: dict[str, Callable[[User, Program], Space | None]] = {}
+
+
+def register_audience_space(audience: str, finder: Callable[[User, Program], Space | None]) -> None:
+    """Called from the owning app's ``AppConfig.ready``."""
+    AUDIENCE_SPACES[audience] = finder
+
+
+def audience_space(user: User, program: Program, audience: str) -> Space | None:
+    finder = AUDIENCE_SPACES.get(audience)
+    return finder(user, program) if finder is not None else None
+
+
+def has_buddy(user: User) -> bool:
+    program = checkin_program(user)
+    return program is not None and (
+        audience_space(user, program, CheckInAudience.BUDDY) is not None
+    )
 
 
 def checkin_program(user: User) -> Program | None:
@@ -220,6 +236,9 @@ def _standing_thread(space: Space, user: User) -> Thread:
         .order_by("-last_activity_at", "-pk")
         .first()
     )
+    if thread is None and space.scope not in (SpaceScope.GROUP, SpaceScope.PROGRAM):
+        # A relationship's space starts with its check-in thread.
+        thread = Thread.objects.filter(space=space, locked_at__isnull=True).order_by("pk").first()
     if thread is None:
         thread = actions.do_create_thread(space=space, author=user, title=_("Daily check-ins"))
     return thread
@@ -238,10 +257,22 @@ def message_body(answers: Answers) -> str:
     return "\n\n".join(lines)
 
 
-def _post_to_group(checkin: CheckIn, answers: Answers, user: User) -> None:
+def _target_space(checkin: CheckIn, user: User) -> Space:
+    if checkin.audience == CheckInAudience.BUDDY:
+        space = audience_space(user, checkin.program, CheckInAudience.BUDDY)
+        if space is None:
+            raise refuse(
+                "audience",
+                _(
+                    "You don't have an accountability buddy right now. "
+                    "Share this check-in with your group or the facilitators instead."
+                ),
+                "no_buddy",
+            )
+        return space
     group = home_group(user, checkin.program)
-    space = checkin_space(group) if group is not None else None
-    if space is None:
+    group_space = checkin_space(group) if group is not None else None
+    if group_space is None:
         raise refuse(
             "audience",
             _(
@@ -250,6 +281,11 @@ def _post_to_group(checkin: CheckIn, answers: Answers, user: User) -> None:
             ),
             "no_group",
         )
+    return group_space
+
+
+def _post_to_space(checkin: CheckIn, answers: Answers, user: User) -> None:
+    space = _target_space(checkin, user)
     # The same rules as any post: membership, agreement (AgreementNeeded), mutes.
     space = access.access_space(user, space.pk)
     try:
@@ -319,8 +355,8 @@ def do_check_in(
                 local_date=local_today(user, now=now),
                 created_at=now,
             )
-            if answers.audience == CheckInAudience.GROUP:
-                _post_to_group(checkin, answers, user)
+            if answers.audience in (CheckInAudience.GROUP, CheckInAudience.BUDDY):
+                _post_to_space(checkin, answers, user)
             record(
                 actor=user,
                 action="checkin.create",

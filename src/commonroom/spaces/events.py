@@ -50,6 +50,10 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
     # Affinity requests: ids and a status only, never the group's name.
     "affinity.request": frozenset({"request_id"}),
     "affinity.decision": frozenset({"request_id", "status"}),
+    # On the person's own ``user.<id>`` stream (peers/buddies): ids only.
+    "buddy.paired": frozenset({"pair_id", "space_id"}),
+    "buddy.ended": frozenset({"pair_id"}),
+    "buddy.nudge": frozenset({"pair_id"}),
 }
 
 
