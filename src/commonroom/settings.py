@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "commonroom.care",
     "commonroom.meetings",
     "commonroom.spaces",
+    "commonroom.safety",
+    "commonroom.peers.mentors",
     "commonroom.realtime",
     "commonroom.api",
 ]

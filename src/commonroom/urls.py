@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("commonroom.care.urls")),
     path("", include("commonroom.meetings.urls")),
     path("", include("commonroom.spaces.urls")),
+    path("", include("commonroom.peers.mentors.urls")),
+    path("", include("commonroom.safety.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

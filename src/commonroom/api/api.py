@@ -24,6 +24,8 @@ def _mount() -> None:
     from commonroom.care.api import router as care_router
     from commonroom.meetings.api import router as meetings_router
     from commonroom.meetings.console_api import router as console_router
+    from commonroom.peers.mentors.api import router as mentors_router
+    from commonroom.safety.api import router as flags_router
     from commonroom.spaces.api import router as spaces_router
     from commonroom.spaces.checkin_api import router as checkin_router
     from commonroom.spaces.goal_api import router as goal_router
@@ -41,6 +43,8 @@ def _mount() -> None:
     api.add_router("", search_router)
     api.add_router("", resource_router)
     api.add_router("", moderation_router)
+    api.add_router("", mentors_router)
+    api.add_router("", flags_router)
 
 
 _mount()

@@ -1,0 +1,1 @@
+"""Peer structures: affinity groups, buddies, mentors, alumni."""
