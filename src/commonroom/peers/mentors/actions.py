@@ -39,6 +39,7 @@ from commonroom.peers.mentors.models import (
     TrainingItem,
     TrainingTopic,
 )
+from commonroom.realtime.actions import close_user_sockets
 from commonroom.safety.actions import do_raise_flag
 from commonroom.safety.models import Flag, FlagSource
 from commonroom.spaces.models import Space, SpaceKind, SpaceScope
@@ -348,6 +349,11 @@ def _transition(profile: MentorProfile, to: str, *, by: User) -> MentorProfile:
     if to == MentorState.RETIRED:
         for mentorship in profile.mentorships.filter(ended_at__isnull=True):
             _end(mentorship, by=by)
+    if previous == MentorState.ACTIVE:
+        # Open pages of the mentorship spaces re-check access when their
+        # socket reconnects; closing it makes the pause reach them now.
+        user_id = profile.user_id
+        transaction.on_commit(lambda: close_user_sockets(user_id))
     record(
         actor=by,
         action="mentor.state",
@@ -565,6 +571,9 @@ def _end(mentorship: Mentorship, *, by: User) -> None:
     mentorship.ended_by = by
     mentorship.save(update_fields=["ended_at", "ended_by"])
     record(actor=by, action="mentorship.end", target=mentorship, subject=mentorship.mentee)
+    mentor_id, mentee_id = mentorship.mentor_id, mentorship.mentee_id
+    transaction.on_commit(lambda: close_user_sockets(mentor_id))
+    transaction.on_commit(lambda: close_user_sockets(mentee_id))
 
 
 def do_end_mentorship(*, mentorship: Mentorship, by: User) -> Mentorship:
