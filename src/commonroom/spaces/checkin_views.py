@@ -30,6 +30,14 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _has_mentor(request: HttpRequest) -> bool:
+    user = _user(request)
+    program = checkins.checkin_program(user)
+    return program is not None and (
+        checkins.relationship_space(CheckInAudience.MENTOR, user, program) is not None
+    )
+
+
 def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict[str, Any]:
     """The form: fresh with a new client id, or as sent with its errors."""
     keep = errors is not None
@@ -42,6 +50,7 @@ def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict
             (value, label)
             for value, label in CheckInAudience.choices
             if value != CheckInAudience.BUDDY
+            and (value != CheckInAudience.MENTOR or _has_mentor(request))
         ],
         "client_id": (sent.get("client_id") if keep else None) or uuid.uuid4(),
         "grateful_max": GRATEFUL_MAX_CHARS,

@@ -11,6 +11,9 @@ A check-in is health information. Its audience is chosen each time:
   threads; the next check-in picks the newest, so nothing is lost.
 - ``buddy``: refused until accountability buddies exist (issue 6).
 - ``facilitators``: stored only; peers never see it, in any page or event.
+- ``mentor``: posted like ``group``, but into the person's current
+  mentorship space, found through ``register_checkin_space`` by the app
+  that owns mentorships; refused when there is none.
 
 Staff of a group (its facilitators, the program's admins) read every check-in
 of the group's current members, whatever the audience; each staff read is
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -269,6 +272,43 @@ def _post_to_group(checkin: CheckIn, answers: Answers, user: User) -> None:
     checkin.save(update_fields=["message"])
 
 
+# A relationship audience ("mentor") posts into a space another app owns; that
+# app registers how to find the person's space (from its AppConfig.ready).
+CHECKIN_SPACES: dict[str, Callable[[User, Program], Space | None]] = {}
+
+
+def register_checkin_space(audience: str, find: Callable[[User, Program], Space | None]) -> None:
+    CHECKIN_SPACES[audience] = find
+
+
+def relationship_space(audience: str, user: User, program: Program) -> Space | None:
+    find = CHECKIN_SPACES.get(audience)
+    return find(user, program) if find is not None else None
+
+
+def _post_to_relationship(checkin: CheckIn, answers: Answers, user: User) -> None:
+    space = relationship_space(answers.audience, user, checkin.program)
+    if space is None:
+        raise refuse(
+            "audience",
+            _(
+                "You don't have a mentor right now. "
+                "Share this check-in with your group or the facilitators instead."
+            ),
+            "no_mentor",
+        )
+    space = access.access_space(user, space.pk)
+    message, _created = actions.do_post_message(
+        space=space,
+        author=user,
+        body=message_body(answers),
+        client_id=uuid.uuid5(_MESSAGE_ID_NAMESPACE, str(checkin.client_id)),
+        thread=_standing_thread(space, user),
+    )
+    checkin.message = message
+    checkin.save(update_fields=["message"])
+
+
 # --- the action --------------------------------------------------------------------
 
 
@@ -321,6 +361,8 @@ def do_check_in(
             )
             if answers.audience == CheckInAudience.GROUP:
                 _post_to_group(checkin, answers, user)
+            elif answers.audience == CheckInAudience.MENTOR:
+                _post_to_relationship(checkin, answers, user)
             record(
                 actor=user,
                 action="checkin.create",

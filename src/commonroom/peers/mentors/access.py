@@ -261,3 +261,22 @@ def access_request(viewer: User | AnonymousUser, request_id: int) -> MentorReque
     if request is None:
         raise Http404
     return request
+
+
+def current_mentorship_space(user: User, program: Program) -> Space | None:
+    """Where a check-in shared with "my mentor" goes: the person's current
+    mentorship space in the program, while the mentor is active."""
+    mentorship = (
+        Mentorship.objects.current()
+        .filter(mentee=user, program=program, mentor_profile__state=MentorState.ACTIVE)
+        .select_related("space")
+        .first()
+    )
+    return mentorship.space if mentorship is not None else None
+
+
+def register_mentor_checkins() -> None:
+    from commonroom.spaces.checkins import register_checkin_space
+    from commonroom.spaces.models import CheckInAudience
+
+    register_checkin_space(CheckInAudience.MENTOR, current_mentorship_space)

@@ -9,6 +9,10 @@ class MentorsConfig(AppConfig):
     verbose_name = "Peer mentors"
 
     def ready(self) -> None:
-        from commonroom.peers.mentors.access import register_mentorship_scope
+        from commonroom.peers.mentors.access import (
+            register_mentor_checkins,
+            register_mentorship_scope,
+        )
 
         register_mentorship_scope()
+        register_mentor_checkins()
