@@ -186,3 +186,27 @@ def test_weekly_hours_follow_the_persons_time_zone() -> None:
     )
     # Monday 18:00-20:00 in Chicago (UTC-6) is Tuesday 00:00-02:00 UTC.
     assert hours == frozenset({24, 25})
+
+
+def test_both_are_told_by_email_without_names(
+    mentor_profile: MentorProfile,
+    participant: User,
+    program: Program,
+    admin: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    actions.do_request_mentor(mentee=participant, program=program, lived_experience_wanted=[])
+    fingerprint = queries.preview(program).fingerprint
+    with django_capture_on_commit_callbacks(execute=True):
+        [mentorship] = actions.do_confirm_matching(
+            program=program, fingerprint=fingerprint, by=admin
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["mentor@example.org", "participant@example.org"]
+    to_mentee = next(m for m in mail.outbox if m.to == ["participant@example.org"])
+    assert "Jo" not in to_mentee.body
+    to_mentor = next(m for m in mail.outbox if m.to == ["mentor@example.org"])
+    assert "Sam" not in to_mentor.body
+    mentorship.refresh_from_db()
+    assert mentorship.notified_at is not None

@@ -4,6 +4,7 @@ transitions allowed (applicant -> in training -> active <-> paused -> retired)."
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -202,3 +203,37 @@ def test_a_second_program_participant_cannot_apply_elsewhere(alumnus: User) -> N
     other = factories.ProgramFactory()
     with pytest.raises(ValidationError):
         _apply(alumnus, other)
+
+
+def test_the_whole_path_over_html(
+    alumnus: User, alumnus_client: Any, admin_client: Any, program: Program
+) -> None:
+    """Apply, accept, record and confirm training, sign, approve, pause,
+    resume: every step through the pages."""
+    alumnus_client.post(
+        "/mentoring/", {"program": program.pk, "max_mentees": "3", "languages": ["en", "es"]}
+    )
+    profile = alumnus.mentor_profiles.get()
+    base = f"/mentoring/profiles/{profile.pk}"
+    assert admin_client.post(f"{base}/state/", {"to": "in_training"}).status_code == 302
+    page = alumnus_client.get(f"{base}/").content.decode()
+    assert "I have read this and I sign it" in page
+    for topic in TrainingTopic.values:
+        alumnus_client.post(f"{base}/training/", {"topic": topic, "completed_on": "2026-02-01"})
+    assert "Confirm" in admin_client.get(f"{base}/").content.decode()
+    for topic in TrainingTopic.values:
+        admin_client.post(f"{base}/training/confirm/", {"topic": topic})
+    alumnus_client.post(f"{base}/sign/", {"version": "1"})
+    assert admin_client.post(f"{base}/state/", {"to": "active"}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.state == MentorState.ACTIVE
+    assert profile.training.filter(completed_on=dt.date(2026, 2, 1)).count() == 5
+    alumnus_client.post(f"{base}/state/", {"to": "paused"})
+    assert "Resume mentoring" in alumnus_client.get(f"{base}/").content.decode()
+    alumnus_client.post(f"{base}/state/", {"to": "active"})
+    alumnus_client.post(f"{base}/details/", {"max_mentees": "4", "languages": ["en"]})
+    profile.refresh_from_db()
+    assert (profile.state, profile.max_mentees, profile.languages) == ("active", 4, ["en"])
+    roster = admin_client.get(f"/programs/{program.pk}/mentors/").content.decode()
+    assert "5 of 5 confirmed" in roster
+    assert "Peer mentor, not a licensed therapist" in roster

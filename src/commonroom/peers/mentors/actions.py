@@ -18,6 +18,7 @@ from commonroom.care.models import Program, ProgramRole, Role
 from commonroom.care.preferences import LANGUAGE_CHOICES
 from commonroom.core import access as core_access
 from commonroom.core.audit import record
+from commonroom.core.tasks import enqueue_with_change
 from commonroom.core.validation import refuse
 from commonroom.peers.mentors import pool as mentor_pool
 from commonroom.peers.mentors.access import eligible_programs, is_mentee_in_cohort
@@ -39,6 +40,7 @@ from commonroom.peers.mentors.models import (
     TrainingItem,
     TrainingTopic,
 )
+from commonroom.peers.mentors.tasks import notify_mentorship_started
 from commonroom.realtime.actions import close_user_sockets
 from commonroom.safety.actions import do_raise_flag
 from commonroom.safety.models import Flag, FlagSource
@@ -496,6 +498,7 @@ def _create_mentorship(
     request.status = RequestStatus.MATCHED
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
+    enqueue_with_change(notify_mentorship_started, mentorship.pk)
     record(
         actor=by,
         action="mentorship.start",
