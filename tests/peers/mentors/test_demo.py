@@ -28,3 +28,23 @@ def test_demo_has_two_active_mentors_with_mentees_an_applicant_and_a_concern() -
     call_command("seed_demo")
     assert sorted(Mentorship.objects.values_list("mentor__email", "mentee__email")) == pairs
     assert Flag.objects.count() == 1
+
+
+def test_demo_pages_show_the_mentoring() -> None:
+    from commonroom.accounts.models import User
+    from tests.conftest import signed_in_client
+
+    call_command("seed_demo")
+    jo = signed_in_client(User.objects.get(email="mentor@demo.test"))
+    page = jo.get("/mentoring/").content.decode()
+    assert "My mentees" in page
+    lucia = signed_in_client(User.objects.get(email="participant2@demo.test"))
+    page = lucia.get("/my-mentor/").content.decode()
+    assert "Peer mentor, not a licensed therapist" in page
+    facilitator = signed_in_client(User.objects.get(email="facilitator@demo.test"))
+    assert "barely slept" in facilitator.get("/flags/").content.decode()
+    admin = signed_in_client(User.objects.get(email="admin@demo.test"))
+    program_id = MentorProfile.objects.values_list("program_id", flat=True).first()
+    roster = admin.get(f"/programs/{program_id}/mentors/").content.decode()
+    assert "Grace" in roster
+    assert admin.get(f"/programs/{program_id}/mentors/matching/").status_code == 200
