@@ -158,10 +158,14 @@ def test_matching_page_previews_and_confirms(
 def test_matching_api_preview_and_confirm(
     admin: User, mentor_profile: MentorProfile, participant: User, program: Program, api_as: Any
 ) -> None:
+    IntakePreferences.objects.create(user=participant, languages=["en"])
     actions.do_request_mentor(mentee=participant, program=program, lived_experience_wanted=[])
     api = api_as(admin)
     preview = api.get(f"/mentors/programs/{program.pk}/matching").json()
     assert len(preview["matches"]) == 1
+    assert preview["matches"][0]["reasons"] == [
+        {"factor": "shared_language", "label": "Speak a common language", "points": 2.0}
+    ]
     stale = api.post(f"/mentors/programs/{program.pk}/matching", {"fingerprint": "0" * 32})
     assert stale.status_code == 422
     assert stale.json()["error"] == {

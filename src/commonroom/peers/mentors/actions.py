@@ -5,7 +5,7 @@ PEER_MENTOR program role follows the active state."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -610,3 +610,12 @@ def current_mentee_count(profile: MentorProfile) -> int:
 
 def is_program_admin(user: User, program_id: int) -> bool:
     return program_id in core_access.administered_program_ids(user)
+
+
+#: The action that moves a mentor to each state (pages and API dispatch here).
+TRANSITION_ACTIONS: dict[str, Callable[..., MentorProfile]] = {
+    MentorState.IN_TRAINING: do_start_training,
+    MentorState.ACTIVE: do_activate_mentor,
+    MentorState.PAUSED: do_pause_mentor,
+    MentorState.RETIRED: do_retire_mentor,
+}

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext
 from ninja import Router
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Program
+from commonroom.core.validation import refuse
 from commonroom.matching.mentors import MENTOR_FACTOR_LABELS
 from commonroom.peers.mentors import access, actions, queries
 from commonroom.peers.mentors import pool as mentor_pool
-from commonroom.peers.mentors.badge import peer_mentor_ids
+from commonroom.peers.mentors.badge import BADGE_TEXT, peer_mentor_ids
 from commonroom.peers.mentors.models import (
     MentorProfile,
     MentorProgramSettings,
@@ -39,7 +41,6 @@ from commonroom.peers.mentors.schemas import (
     TopicIn,
     TrainingIn,
 )
-from commonroom.peers.mentors.views import TRANSITION_ACTIONS
 
 router = Router(tags=["mentors"])
 
@@ -50,8 +51,6 @@ def _viewer(request: HttpRequest) -> User:
 
 
 def _person(user: User, mentors: set[int]) -> dict[str, Any]:
-    from commonroom.peers.mentors.badge import BADGE_TEXT
-
     out: dict[str, Any] = {
         "id": user.pk,
         "display_name": user.display_name,
@@ -63,8 +62,6 @@ def _person(user: User, mentors: set[int]) -> dict[str, Any]:
 
 
 def _reasons(explanation: dict[str, Any]) -> list[dict[str, Any]]:
-    from django.utils.translation import gettext
-
     return [
         {"factor": key, "label": gettext(MENTOR_FACTOR_LABELS.get(key, key)), "points": points}
         for key, points in sorted(explanation.items(), key=lambda kv: -float(kv[1]))
@@ -128,8 +125,6 @@ def update_profile(request: HttpRequest, profile_id: int, payload: ProfilePatch)
     user = _viewer(request)
     profile = access.access_profile(user, profile_id)
     if profile.user_id != user.pk:
-        from django.http import Http404
-
         raise Http404
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return _profile(
@@ -165,13 +160,11 @@ def sign(request: HttpRequest, profile_id: int, payload: SignIn) -> dict[str, An
 @router.post("/mentors/profiles/{profile_id}/state", response=ProfileOut)
 def change_state(request: HttpRequest, profile_id: int, payload: StateIn) -> dict[str, Any]:
     user = _viewer(request)
-    if payload.to not in TRANSITION_ACTIONS:
+    if payload.to not in actions.TRANSITION_ACTIONS:
         access.access_profile(user, profile_id)
-        from commonroom.core.validation import refuse
-
-        raise refuse("to", "Choose in_training, active, paused or retired.", "invalid")
+        raise refuse("to", gettext("Choose in_training, active, paused or retired."), "invalid")
     profile = access.access_profile_for_transition(user, profile_id, payload.to)
-    TRANSITION_ACTIONS[MentorState(payload.to)](profile=profile, by=user)
+    actions.TRANSITION_ACTIONS[MentorState(payload.to)](profile=profile, by=user)
     profile.refresh_from_db()
     return _profile(profile)
 
@@ -217,10 +210,7 @@ def preview(request: HttpRequest, program_id: int) -> dict[str, Any]:
             {
                 "mentor": _person(line.mentor, mentors),
                 "mentee": _person(line.mentee, mentors),
-                "reasons": [
-                    {"factor": "", "label": label, "points": points}
-                    for label, points in line.reasons
-                ],
+                "reasons": _reasons(line.explanation),
                 "total": line.total,
             }
             for line in result.lines

@@ -99,8 +99,12 @@ def my_mentorship_as_mentee(user: User) -> list[Mentorship]:
 class PreviewLine:
     mentor: User
     mentee: User
-    reasons: list[tuple[str, float]]
+    explanation: dict[str, float]
     total: float
+
+    @property
+    def reasons(self) -> list[tuple[str, float]]:
+        return explanation_lines(self.explanation)
 
     @property
     def key(self) -> str:
@@ -127,7 +131,7 @@ def preview(program: Program) -> Preview:
             PreviewLine(
                 mentor=people[m.mentor_id],
                 mentee=people[m.mentee_id],
-                reasons=explanation_lines(m.explanation.as_dict()),
+                explanation=m.explanation.as_dict(),
                 total=m.explanation.total,
             )
             for m in result.matches

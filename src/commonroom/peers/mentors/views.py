@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,8 +112,6 @@ def mentor_details(request: HttpRequest, profile_id: int) -> HttpResponse:
     user = _user(request)
     profile = access.access_profile(user, profile_id)
     if profile.user_id != user.pk:
-        from django.http import Http404
-
         raise Http404
     form = MentorDetailsForm(request.POST)
     if form.is_valid():
@@ -188,26 +186,18 @@ def sign_boundaries(request: HttpRequest, profile_id: int) -> HttpResponse:
     return redirect("mentor_profile", profile_id=profile.pk)
 
 
-TRANSITION_ACTIONS = {
-    MentorState.IN_TRAINING: actions.do_start_training,
-    MentorState.ACTIVE: actions.do_activate_mentor,
-    MentorState.PAUSED: actions.do_pause_mentor,
-    MentorState.RETIRED: actions.do_retire_mentor,
-}
-
-
 @login_required
 @require_POST
 def change_state(request: HttpRequest, profile_id: int) -> HttpResponse:
     user = _user(request)
     to = request.POST.get("to", "")
-    if to not in TRANSITION_ACTIONS:
+    if to not in actions.TRANSITION_ACTIONS:
         messages.error(request, _("Choose a state."))
         profile = access.access_profile(user, profile_id)
         return redirect("mentor_profile", profile_id=profile.pk)
     profile = access.access_profile_for_transition(user, profile_id, to)
     try:
-        TRANSITION_ACTIONS[MentorState(to)](profile=profile, by=user)
+        actions.TRANSITION_ACTIONS[MentorState(to)](profile=profile, by=user)
     except ValidationError as exc:
         _say_refusal(request, exc)
     else:
