@@ -214,3 +214,31 @@ def test_both_are_told_by_email_without_names(
     assert "Sam" not in to_mentor.body
     mentorship.refresh_from_db()
     assert mentorship.notified_at is not None
+
+
+def test_roster_queries_stay_constant_as_mentors_grow(
+    admin: User, admin_client: Client, program: Program, group: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_mentors(n: int) -> None:
+        for _ in range(n):
+            person = factories.UserFactory()
+            factories.enroll(person, program, "completed")
+            make_active_mentor(person, program, admin)
+        _mentees(program, group, n)
+        actions.do_confirm_matching(
+            program=program, fingerprint=queries.preview(program).fingerprint, by=admin
+        )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(f"/programs/{program.pk}/mentors/").status_code == 200
+        return len(captured)
+
+    add_mentors(2)
+    count()
+    few = count()
+    add_mentors(4)
+    assert count() == few
