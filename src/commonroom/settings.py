@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "commonroom.gatherings",
     "commonroom.peers.alumni",
     "commonroom.peers.buddies",
+    "commonroom.safety",
+    "commonroom.peers.mentors",
     "commonroom.realtime",
     "commonroom.api",
 ]

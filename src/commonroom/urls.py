@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("commonroom.gatherings.urls")),
     path("", include("commonroom.peers.alumni.urls")),
     path("", include("commonroom.peers.buddies.urls")),
+    path("", include("commonroom.peers.mentors.urls")),
+    path("", include("commonroom.safety.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("site-admin/", admin.site.urls),

@@ -84,8 +84,9 @@ def test_a_registered_scope_derives_its_members(
 
 
 def test_an_unregistered_relationship_scope_is_staff_only(
-    program: Any, participant: Any, admin: Any
+    program: Any, participant: Any, admin: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delitem(access.SCOPE_RULES, SpaceScope.MENTORSHIP, raising=False)
     space = Space.objects.create(
         program=program, scope=SpaceScope.MENTORSHIP, kind=SpaceKind.GENERAL, name="Pair"
     )

@@ -123,5 +123,9 @@ def update_me(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
     summary="A person, as far as the caller may see them",
 )
 def person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    from commonroom.peers.mentors.badge import badge_for
+
     view = access_person(request.user, person_id)
-    return {"id": view.id, "visibility": view.visibility.value, **view.fields}
+    badge = badge_for(view.id)
+    extra = {"badge": badge} if badge else {}
+    return {"id": view.id, "visibility": view.visibility.value, **view.fields, **extra}

@@ -69,3 +69,4 @@ class PersonOut(Schema):
     faith_preference: str | None = None
     faith_tradition: str | None = None
     accessibility_needs: str | None = None
+    badge: str | None = None  # "Peer mentor, not a licensed therapist", for active mentors

@@ -28,6 +28,8 @@ def _mount() -> None:
     from commonroom.peers.affinity.api import router as affinity_router
     from commonroom.peers.alumni.api import router as alumni_router
     from commonroom.peers.buddies.api import router as buddies_router
+    from commonroom.peers.mentors.api import router as mentors_router
+    from commonroom.safety.api import router as flags_router
     from commonroom.spaces.api import router as spaces_router
     from commonroom.spaces.checkin_api import router as checkin_router
     from commonroom.spaces.goal_api import router as goal_router
@@ -49,6 +51,8 @@ def _mount() -> None:
     api.add_router("", gatherings_router)
     api.add_router("", alumni_router)
     api.add_router("", buddies_router)
+    api.add_router("", mentors_router)
+    api.add_router("", flags_router)
 
 
 _mount()

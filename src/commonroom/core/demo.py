@@ -290,6 +290,7 @@ def seed() -> Program:
     _seed_affinity(program, groups)
     _seed_alumni(program)
     _seed_buddies(program, groups)
+    _seed_mentors(program)
     return program
 
 
@@ -762,6 +763,112 @@ def _seed_affinity(program: Program, groups: dict[str, TherapyGroup]) -> None:
 
 def _user(email: str) -> User:
     return User.objects.get(email=email)
+
+
+def _seed_mentors(program: Program) -> None:
+    """Two active mentors (Jo and Andre) with mentees, matched by the real
+    matching; Grace, in step-down, partway through training; one open concern
+    from Jo. Written through the actions people use. Runs once."""
+    import uuid
+
+    from commonroom.peers.mentors import actions
+    from commonroom.peers.mentors import pool as mentor_pool
+    from commonroom.peers.mentors.models import MentorProfile, TrainingTopic
+    from commonroom.spaces import actions as space_actions
+
+    if MentorProfile.objects.filter(program=program).exists():
+        return
+    admin = _user("admin@demo.test")
+    evenings = [{"day": d, "start": "18:00", "end": "21:00"} for d in (0, 2, 4)]
+    weekends = [{"day": d, "start": "10:00", "end": "14:00"} for d in (5, 6)]
+    for email, prefs in (
+        ("mentor@demo.test", {"languages": ["en", "es"], "availability": evenings + weekends}),
+        ("alumni@demo.test", {"languages": ["en"], "availability": evenings}),
+        ("kay@demo.test", {"languages": ["en"], "availability": weekends}),
+        ("ren@demo.test", {"languages": ["en"], "availability": evenings}),
+    ):
+        IntakePreferences.objects.get_or_create(user=_user(email), defaults=prefs)
+    actions.do_set_mentor_settings(program=program, step_down_may_apply=True, changed_by=admin)
+    trained_on = timezone.localdate() - timedelta(days=30)
+    mentors = {
+        "mentor@demo.test": {
+            "languages": ["en", "es"],
+            "gender": "woman",
+            "faith": "secular",
+            "lived_experience": ["alcohol", "anxiety", "parenting"],
+            "max_mentees": 2,
+        },
+        "alumni@demo.test": {
+            "languages": ["en"],
+            "gender": "man",
+            "faith": "spiritual",
+            "lived_experience": ["opioids", "mat", "work"],
+            "max_mentees": 2,
+        },
+        "grace@demo.test": {"languages": ["en"], "gender": "woman", "max_mentees": 1},
+    }
+    for email, details in mentors.items():
+        person = _user(email)
+        profile = actions.do_apply_to_mentor(
+            user=person,
+            program=program,
+            motivation="Someone walked with me; I would like to do the same.",
+            details=details,
+        )
+        actions.do_start_training(profile=profile, by=admin)
+        topics = TrainingTopic.values if email != "grace@demo.test" else TrainingTopic.values[:2]
+        for topic in topics:
+            actions.do_record_training(
+                profile=profile, topic=topic, completed_on=trained_on, recorded_by=person
+            )
+            actions.do_confirm_training(profile=profile, topic=topic, confirmed_by=admin)
+        if email == "grace@demo.test":
+            continue  # still in training
+        actions.do_sign_boundaries(profile=profile, user=person, version=1)
+        actions.do_activate_mentor(profile=profile, by=admin)
+    wanted = {
+        "participant2@demo.test": ["anxiety"],
+        "participant@demo.test": ["work"],
+        "kay@demo.test": ["alcohol"],
+        "ren@demo.test": [],
+    }
+    for email, tags in wanted.items():
+        actions.do_request_mentor(
+            mentee=_user(email), program=program, lived_experience_wanted=tags
+        )
+    fingerprint = mentor_pool.build_pool(program).fingerprint
+    created = actions.do_confirm_matching(program=program, fingerprint=fingerprint, by=admin)
+    for mentorship in created:
+        thread = space_actions.do_create_thread(
+            space=mentorship.space, author=mentorship.mentor, title="Getting to know each other"
+        )
+        for index, (author, text) in enumerate(
+            (
+                (mentorship.mentor, "Hi! I'm glad we're matched. When is a good time to talk?"),
+                (
+                    mentorship.mentee,
+                    "Hi, thank you. Evenings are hard for me; weekends are easier.",
+                ),
+            )
+        ):
+            space_actions.do_post_message(
+                space=mentorship.space,
+                author=author,
+                body=text,
+                client_id=uuid.uuid5(
+                    uuid.NAMESPACE_URL, f"demo:mentorship:{mentorship.mentee_id}:{index}"
+                ),
+                thread=thread,
+            )
+    jo = _user("mentor@demo.test")
+    first = next((m for m in created if m.mentor_id == jo.pk), None)
+    if first is not None:
+        actions.do_raise_concern(
+            mentorship=first,
+            kind="wellbeing",
+            note="Said they have barely slept this week and sounded very low.",
+            by=jo,
+        )
 
 
 def _seed_relations(program: Program) -> None:

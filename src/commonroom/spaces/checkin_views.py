@@ -30,6 +30,14 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _has_mentor(request: HttpRequest) -> bool:
+    user = _user(request)
+    program = checkins.checkin_program(user)
+    return program is not None and (
+        checkins.relationship_space(CheckInAudience.MENTOR, user, program) is not None
+    )
+
+
 def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict[str, Any]:
     """The form: fresh with a new client id, or as sent with its errors."""
     keep = errors is not None
@@ -43,7 +51,8 @@ def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict
         "audiences": [
             (value, label)
             for value, label in CheckInAudience.choices
-            if buddy or value != CheckInAudience.BUDDY
+            if (buddy or value != CheckInAudience.BUDDY)
+            and (value != CheckInAudience.MENTOR or _has_mentor(request))
         ],
         "has_buddy": buddy,
         "client_id": (sent.get("client_id") if keep else None) or uuid.uuid4(),

@@ -14,6 +14,9 @@ A check-in is health information. Its audience is chosen each time:
   made when the pair formed; the pair and their facilitators read it there.
   Refused with ``no_buddy`` for a person without a current buddy.
 - ``facilitators``: stored only; peers never see it, in any page or event.
+- ``mentor``: posted like ``group``, but into the person's current
+  mentorship space, found through ``register_checkin_space`` by the app
+  that owns mentorships; refused when there is none.
 
 Staff of a group (its facilitators, the program's admins) read every check-in
 of the group's current members, whatever the audience; each staff read is
@@ -270,6 +273,18 @@ def _target_space(checkin: CheckIn, user: User) -> Space:
                 "no_buddy",
             )
         return space
+    if checkin.audience == CheckInAudience.MENTOR:
+        space = audience_space(user, checkin.program, CheckInAudience.MENTOR)
+        if space is None:
+            raise refuse(
+                "audience",
+                _(
+                    "You don't have a mentor right now. "
+                    "Share this check-in with your group or the facilitators instead."
+                ),
+                "no_mentor",
+            )
+        return space
     group = home_group(user, checkin.program)
     group_space = checkin_space(group) if group is not None else None
     if group_space is None:
@@ -303,6 +318,15 @@ def _post_to_space(checkin: CheckIn, answers: Answers, user: User) -> None:
         raise
     checkin.message = message
     checkin.save(update_fields=["message"])
+
+
+def register_checkin_space(audience: str, find: Callable[[User, Program], Space | None]) -> None:
+    """The mentors app's name for ``register_audience_space``."""
+    register_audience_space(audience, find)
+
+
+def relationship_space(audience: str, user: User, program: Program) -> Space | None:
+    return audience_space(user, program, audience)
 
 
 # --- the action --------------------------------------------------------------------
@@ -355,7 +379,11 @@ def do_check_in(
                 local_date=local_today(user, now=now),
                 created_at=now,
             )
-            if answers.audience in (CheckInAudience.GROUP, CheckInAudience.BUDDY):
+            if answers.audience in (
+                CheckInAudience.GROUP,
+                CheckInAudience.BUDDY,
+                CheckInAudience.MENTOR,
+            ):
                 _post_to_space(checkin, answers, user)
             record(
                 actor=user,

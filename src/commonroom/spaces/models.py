@@ -228,6 +228,7 @@ class Event(models.Model):
 class CheckInAudience(models.TextChoices):
     GROUP = "group", _("My group")
     BUDDY = "buddy", _("My buddy")
+    MENTOR = "mentor", _("My mentor")
     FACILITATORS = "facilitators", _("Facilitators only")
 
 

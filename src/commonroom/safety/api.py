@@ -1,0 +1,71 @@
+"""Flags over the API: staff of the subject only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router
+
+from commonroom.accounts.models import User
+from commonroom.core.audit import record
+from commonroom.safety import access
+from commonroom.safety.actions import do_set_flag_status
+from commonroom.safety.models import Flag, FlagStatus
+from commonroom.safety.schemas import FlagOut, FlagStatusIn
+
+router = Router(tags=["flags"])
+
+
+def _out(flag: Flag) -> dict[str, Any]:
+    return {
+        "id": flag.pk,
+        "program_id": flag.program_id,
+        "subject_id": flag.subject_id,
+        "subject_display_name": flag.subject.display_name,
+        "kind": flag.kind,
+        "source": flag.source,
+        "raised_by_display_name": flag.raised_by.display_name if flag.raised_by else None,
+        "note": flag.note,
+        "status": flag.status,
+        "created_at": flag.created_at,
+        "acknowledged_at": flag.acknowledged_at,
+        "resolved_at": flag.resolved_at,
+    }
+
+
+@router.get("/flags", response=list[FlagOut], summary="Flags about people in the caller's care")
+def list_flags(request: HttpRequest, include_resolved: bool = False) -> list[dict[str, Any]]:
+    user = request.user
+    assert isinstance(user, User)
+    if not access.is_flag_staff(user):
+        raise Http404
+    rows = access.flags_visible_to(user).select_related("subject", "raised_by")
+    if not include_resolved:
+        rows = rows.exclude(status=FlagStatus.RESOLVED)
+    listed = list(rows[:500])
+    for subject_id in sorted({f.subject_id for f in listed}):
+        record(
+            actor=user,
+            action="flag.read",
+            subject=next(f.subject for f in listed if f.subject_id == subject_id),
+            detail={"flag_ids": [f.pk for f in listed if f.subject_id == subject_id]},
+        )
+    return [_out(f) for f in listed]
+
+
+@router.get("/flags/{flag_id}", response=FlagOut)
+def get_flag(request: HttpRequest, flag_id: int) -> dict[str, Any]:
+    user = request.user
+    assert isinstance(user, User)
+    flag = access.access_flag(user, flag_id)
+    record(actor=user, action="flag.read", target=flag, subject=flag.subject)
+    return _out(flag)
+
+
+@router.post("/flags/{flag_id}/status", response=FlagOut)
+def set_status(request: HttpRequest, flag_id: int, payload: FlagStatusIn) -> dict[str, Any]:
+    user = request.user
+    assert isinstance(user, User)
+    flag = access.access_flag(user, flag_id, for_write=True)
+    return _out(do_set_flag_status(flag=flag, status=payload.status, changed_by=user))
