@@ -24,11 +24,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from commonroom.realtime import publisher
 from commonroom.spaces.models import Event, Stream
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,10 @@ def publish(event: StoredEvent) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            group_name(event.stream), {"type": "stream.event", "event": event.as_json()}
+        # From sync code: through one long-lived loop and connection per
+        # process, so one PUBLISH per event (see realtime/publisher.py).
+        publisher.group_send(
+            layer, group_name(event.stream), {"type": "stream.event", "event": event.as_json()}
         )
     except Exception:  # the log is the truth; live delivery degrades to polling
         log.warning("could not publish event %s:%s", event.stream, event.position, exc_info=True)
