@@ -50,6 +50,13 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
 }
 
 
+# A check-in shared with the group carries its answers in structured form too,
+# exactly what the group sees in the post: never the person's id, streak,
+# audience or anything staff-only.
+CHECKIN_KEYS = frozenset({"mood", "craving", "sleep_hours", "grateful_for", "note"})
+NESTED_KEYS: dict[tuple[str, str], frozenset[str]] = {("message.new", "checkin"): CHECKIN_KEYS}
+
+
 class PayloadNotAllowed(ValueError):
     pass
 
@@ -78,6 +85,15 @@ def check_payload(kind: str, payload: dict[str, Any]) -> None:
     extra = set(payload) - allowed
     if extra:
         raise PayloadNotAllowed(f"{kind} may not carry {sorted(extra)}")
+    for (nested_kind, key), keys in NESTED_KEYS.items():
+        if nested_kind != kind or key not in payload:
+            continue
+        value = payload[key]
+        if not isinstance(value, dict):
+            raise PayloadNotAllowed(f"{kind}.{key} must be an object")
+        extra = set(value) - keys
+        if extra:
+            raise PayloadNotAllowed(f"{kind}.{key} may not carry {sorted(extra)}")
 
 
 def append(stream_key: str, kind: str, payload: dict[str, Any]) -> StoredEvent:
