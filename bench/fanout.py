@@ -115,6 +115,29 @@ async def serve_bare(port: int) -> None:
         await pump()
 
 
+def warm_layer() -> None:
+    """Opens the publishing loop's Redis connection (its HELLO and SELECT,
+    counted like any other command) without sending anything, so the first
+    event of a step does not carry a new process's connection set-up."""
+    from channels.layers import get_channel_layer
+
+    from commonroom.realtime import publisher
+
+    layer = get_channel_layer()
+
+    async def connect() -> None:
+        if hasattr(layer, "_get_layer"):  # the pub/sub layer: one client per shard
+            shard = layer._get_layer()._shards[0]
+            shard._ensure_redis()
+            client = shard._redis
+        else:  # the core layer
+            client = layer.connection(0)
+        pool = client.connection_pool
+        await pool.release(await pool.get_connection("PUBLISH"))
+
+    asyncio.run_coroutine_threadsafe(connect(), publisher._background_loop()).result(10)
+
+
 def publish(spec: dict[str, Any]) -> None:
     """Posts ``count`` events round-robin over ``streams`` at ``rate`` per
     second (or as fast as possible), then prints what it did as JSON."""
@@ -143,6 +166,7 @@ def publish(spec: dict[str, Any]) -> None:
 
         connection.ensure_connection()
         events.last_position(streams[0])
+        warm_layer()
 
     started = time.time()
     for i in range(spec["count"]):
