@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,13 +125,15 @@ class Fanout:
         return entry.frame
 
 
-_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Fanout] = weakref.WeakKeyDictionary()
+_current: tuple[asyncio.AbstractEventLoop, Fanout] | None = None
 
 
 def shared() -> Fanout:
-    """The running loop's coordinator (futures belong to one loop)."""
+    """The running loop's coordinator. A server process has one loop; a new
+    loop (a test's) starts afresh, since futures belong to their loop and a
+    fresh database may reuse (stream, position) keys."""
+    global _current
     loop = asyncio.get_running_loop()
-    found = _by_loop.get(loop)
-    if found is None:
-        found = _by_loop[loop] = Fanout()
-    return found
+    if _current is None or _current[0] is not loop:
+        _current = (loop, Fanout())
+    return _current[1]
