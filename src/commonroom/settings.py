@@ -137,8 +137,37 @@ TEMPLATES = [
 # --- data -----------------------------------------------------------------
 
 DATABASE_URL = envstr("DATABASE_URL")
+# Connection reuse. Under ASGI, Django runs each request's sync code on a
+# thread of its own, so a persistent connection (CONN_MAX_AGE > 0) is left open
+# on a thread that is gone: Django's advice is to keep CONN_MAX_AGE at 0 there
+# and use the backend's pool instead. COMMONROOM_DB_POOL_SIZE=N (PostgreSQL
+# only) keeps up to N connections in a psycopg pool per process, which is what
+# the ASGI server (uvicorn) should use; COMMONROOM_DB_CONN_MAX_AGE=seconds is
+# for WSGI and one-thread processes (task workers). Both default to off: a new
+# connection per request, always correct, slower.
+DB_POOL_SIZE = envint("COMMONROOM_DB_POOL_SIZE", 0, minimum=0)
+DB_CONN_MAX_AGE = envint("COMMONROOM_DB_CONN_MAX_AGE", 0, minimum=0)
+if DB_POOL_SIZE and DB_CONN_MAX_AGE:
+    raise ConfigurationError(
+        "COMMONROOM_DB_POOL_SIZE and COMMONROOM_DB_CONN_MAX_AGE cannot both be set: "
+        "a pooled connection goes back to the pool, it is not kept"
+    )
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=DB_CONN_MAX_AGE > 0
+        )
+    }
+    if DB_POOL_SIZE:
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ConfigurationError("COMMONROOM_DB_POOL_SIZE needs PostgreSQL")
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": 10,  # seconds a request waits for a free connection
+        }
+elif DB_POOL_SIZE:
+    raise ConfigurationError("COMMONROOM_DB_POOL_SIZE needs PostgreSQL (DATABASE_URL)")
 else:
     DATABASES = {
         "default": {

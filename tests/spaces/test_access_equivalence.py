@@ -1,6 +1,7 @@
-"""Sockets check ``can_see`` on every delivery; pages list
-``spaces_visible_to``. The two must agree for everyone, and the check must
-stay one query."""
+"""Sockets check ``can_see`` when they subscribe and ``fanout.readers`` (built
+on ``member_ids``) for every live event; pages list ``spaces_visible_to``. All
+of them must agree for everyone, and the checks must stay a fixed number of
+queries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from commonroom.accounts.models import User
+from commonroom.realtime import fanout
 from commonroom.spaces import access
 from commonroom.spaces.models import Space, SpaceKind, SpaceScope
 
@@ -92,3 +95,82 @@ def test_an_unregistered_relationship_scope_is_staff_only(
     )
     assert not access.can_see(participant, space.pk)
     assert access.member_ids(space) == {admin.pk}
+
+
+def _may_read(viewer: Any, space: Space) -> bool:
+    """What a socket is allowed at subscribe: active, then ``can_see``."""
+    fresh = User.objects.get(pk=viewer.pk)  # is_active as stored, not as cached
+    return fresh.is_active and access.can_see(fresh, space.pk)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("active", [True, False])
+def test_the_per_event_readers_agree_with_the_per_socket_check(
+    request: pytest.FixtureRequest,
+    persona: str,
+    active: bool,
+    group_space: Space,
+    other_group_space: Space,
+    program_space: Space,
+    alumni_space: Space,
+) -> None:
+    viewer = request.getfixturevalue(persona)
+    if not active:  # a bulk update, as a deactivation script would do: no signal
+        User.objects.filter(pk=viewer.pk).update(is_active=False)
+    for space in (group_space, other_group_space, program_space, alumni_space):
+        expected = _may_read(viewer, space)
+        assert (viewer.pk in fanout.readers(space.stream_key)) is expected, space.name
+        assert (viewer.pk in access.member_ids(space)) is access.can_see(viewer, space.pk)
+    own = fanout.readers(f"user.{viewer.pk}")
+    assert own == (frozenset({viewer.pk}) if active else frozenset())
+
+
+def test_a_superuser_reads_every_space_while_active(
+    group_space: Space, program_space: Space
+) -> None:
+    root = User.objects.create_superuser(
+        email="root@example.org", password="a-long-password-1", display_name="Root"
+    )
+    for space in (group_space, program_space):
+        assert root.pk in fanout.readers(space.stream_key)
+    User.objects.filter(pk=root.pk).update(is_active=False)
+    assert root.pk not in fanout.readers(group_space.stream_key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_readers_of_a_registered_scope_agree_too(
+    request: pytest.FixtureRequest, persona: str, program: Any, pair_rule: Any
+) -> None:
+    space = Space.objects.create(
+        program=program, scope=SpaceScope.BUDDY, kind=SpaceKind.GENERAL, name="Pair"
+    )
+    viewer = request.getfixturevalue(persona)
+    expected = persona in {"participant", "groupmate", "facilitator", "admin"}
+    assert (viewer.pk in fanout.readers(space.stream_key)) is expected
+
+
+@pytest.mark.parametrize(
+    "key", ["space.999999", "group.1", "space.x", "user.", "space." + "9" * 30, ""]
+)
+def test_nobody_reads_a_stream_outside_the_policy(participant: Any, key: str) -> None:
+    assert fanout.readers(key) == frozenset()
+
+
+def test_the_readers_check_is_a_fixed_number_of_queries_whatever_the_size(
+    program: Any,
+    participant: Any,
+    group_space: Space,
+    program_space: Space,
+    django_assert_num_queries: Any,
+) -> None:
+    from tests import factories
+
+    with django_assert_num_queries(5):
+        few = fanout.readers(program_space.stream_key)
+    for _ in range(25):
+        factories.enroll(factories.UserFactory(), program, "active")
+    with django_assert_num_queries(5):
+        many = fanout.readers(program_space.stream_key)
+    assert len(many) == len(few) + 25
+    with django_assert_num_queries(5):
+        assert participant.pk in fanout.readers(group_space.stream_key)

@@ -22,7 +22,7 @@ from commonroom.accounts.models import User
 from commonroom.care.actions.agreements import do_publish_agreement
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.core.models import AuditEntry
-from commonroom.spaces import checkins
+from commonroom.spaces import checkins, events
 from commonroom.spaces.models import CheckIn, Event, Message, Space, SpaceKind
 
 pytestmark = pytest.mark.django_db
@@ -277,6 +277,55 @@ def test_the_shared_checkin_event_carries_no_private_details(
     assert "a hard day" in event.payload["html"]
     for private in ("participant@example.org", "Samuel Private"):
         assert private not in text
+
+
+def test_the_shared_checkin_event_carries_the_answers_the_group_sees(
+    participant: User, program: Program, group: TherapyGroup
+) -> None:
+    check_in(participant, program, mood=4, craving=6, sleep_hours="5.5", note="a hard day")
+    (event,) = Event.objects.filter(
+        stream__key=_checkin_space(group).stream_key, kind="message.new"
+    )
+    assert event.payload["checkin"] == {
+        "mood": 4,
+        "craving": 6,
+        "sleep_hours": 5.5,
+        "grateful_for": "my sister's call",
+        "note": "a hard day",
+    }
+    # Exactly the allow-list: no person id, audience, streak or staff detail.
+    assert set(event.payload["checkin"]) == events.CHECKIN_KEYS
+
+
+def test_an_ordinary_post_carries_no_checkin(
+    participant: User, program: Program, group: TherapyGroup
+) -> None:
+    check_in(participant, program)
+    message = Message.objects.get()
+    assert message.thread is not None
+    from commonroom.spaces import actions
+
+    actions.do_post_message(
+        space=message.space,
+        author=participant,
+        body="Thanks all",
+        client_id=uuid.uuid4(),
+        thread=message.thread,
+    )
+    kinds = Event.objects.filter(kind="message.new").order_by("position")
+    assert ["checkin" in e.payload for e in kinds] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "checkin",
+    [{"mood": 5, "user_id": 3}, {"mood": 5, "email": "a@b.c"}, {"streak": 4}, "mood 5", [5]],
+)
+def test_a_checkin_payload_outside_the_allow_list_is_refused(checkin: Any) -> None:
+    with pytest.raises(events.PayloadNotAllowed):
+        events.check_payload("message.new", {"message_id": 1, "checkin": checkin})
+    # Only message.new may carry one at all.
+    with pytest.raises(events.PayloadNotAllowed):
+        events.check_payload("message.edited", {"message_id": 1, "checkin": {"mood": 5}})
 
 
 def test_a_facilitators_only_checkin_never_reaches_a_groupmate(

@@ -473,3 +473,37 @@ def test_thread_page_query_count_stays_constant_as_messages_grow(
     _thread_page_queries(groupmate_client, thread)
     with django_assert_num_queries(with_ten):
         groupmate_client.get(f"/threads/{thread.pk}/")
+
+
+def _space_page_queries(client: Client, space_id: int) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/spaces/{space_id}/")
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_space_page_query_count_stays_constant_as_messages_and_threads_grow(
+    django_assert_num_queries: Any,
+    participant: User,
+    groupmate: User,
+    groupmate_client: Client,
+    thread: Thread,
+) -> None:
+    """The space page lists threads with their latest activity and unread
+    counts: more messages and more threads must not mean more queries."""
+
+    def grow_to(threads: int, messages: int) -> None:
+        while Thread.objects.filter(space=thread.space).count() < threads:
+            Thread.objects.create(space=thread.space, title="Another week", created_by=participant)
+        for each in Thread.objects.filter(space=thread.space):
+            while each.messages.count() < messages:
+                message = say(each, participant, "note @Lucia", as_alias=messages % 2 == 0)
+                actions.do_toggle_reaction(message=message, user=groupmate, kind="heart")
+
+    grow_to(threads=2, messages=3)
+    _space_page_queries(groupmate_client, thread.space_id)  # warm the session and read marks
+    with_few = _space_page_queries(groupmate_client, thread.space_id)
+    grow_to(threads=6, messages=12)
+    _space_page_queries(groupmate_client, thread.space_id)
+    with django_assert_num_queries(with_few):
+        groupmate_client.get(f"/spaces/{thread.space_id}/")

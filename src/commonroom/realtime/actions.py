@@ -10,9 +10,10 @@ import hashlib
 import logging
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from commonroom.realtime import publisher
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def _send(group: str, message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, message)
+        publisher.group_send(layer, group, message)
     except Exception:  # the channel layer is a hint; an unreachable Redis must not fail logout
         log.warning("could not reach the channel layer to close sockets", exc_info=True)
 

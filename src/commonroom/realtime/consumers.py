@@ -21,6 +21,7 @@ from django.conf import settings
 from commonroom.accounts import mfa
 from commonroom.accounts.middleware import LAST_SEEN_KEY
 from commonroom.core import access as core_access
+from commonroom.realtime import fanout
 from commonroom.realtime.actions import session_group, user_group
 from commonroom.spaces import events
 
@@ -32,25 +33,24 @@ MAX_STREAMS = 200  # streams one socket may follow
 
 @database_sync_to_async
 def may_read(user_id: int, key: str) -> bool:
-    """The access policy for a stream: ``user.<id>`` is its owner's only;
-    ``space.<id>`` follows spaces/access.py."""
+    """The access policy for a stream, asked once per subscribe:
+    ``user.<id>`` is its owner's only; ``space.<id>`` follows
+    spaces/access.py. Live deliveries ask the same of ``fanout.readers``."""
     from commonroom.accounts.models import User
     from commonroom.spaces import access
 
-    kind, _dot, raw_id = key.partition(".")
-    # isdigit() alone accepts "²" and 5,000-digit strings, on which int() raises.
-    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 18:
+    parsed = fanout.parse_stream(key)
+    if parsed is None:
         return False
-    # Checked again at every delivery: a deactivation made by a bulk update
-    # sends no signal to close the socket, so is_active is read here too.
+    kind, ident = parsed
+    # A deactivation made by a bulk update sends no signal to close the
+    # socket, so is_active is read here (and at every delivery, fanout.py).
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return False
     if kind == "user":
-        return int(raw_id) == user_id
-    if kind == "space":
-        return access.can_see(user, int(raw_id))
-    return False
+        return ident == user_id
+    return access.can_see(user, ident)
 
 
 @database_sync_to_async
@@ -66,6 +66,18 @@ def idle_deadline(session_key: str, user_id: int, idle_seconds: int, since: floa
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels runs ``close_old_connections`` on the database thread
+        before every handler: one thread hop per socket per live event, which
+        serialised a 2,000-member space's deliveries on that one thread. The
+        live-event handler touches the database only through
+        ``database_sync_to_async`` (which closes old connections around its
+        own call), so it skips the hop; every other message keeps it."""
+        if message.get("type") == "stream.event":
+            await self.stream_event(message)
+            return
+        await super().dispatch(message)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -176,14 +188,20 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         if last is None or event["position"] <= last:
             return  # not subscribed, or already sent from the backlog
         # Membership is checked again at delivery: a removal whose close
-        # message was lost still stops delivery here.
-        if not await may_read(self.user_id, key):
+        # message was lost still stops delivery here. The check is made once
+        # per event for every socket of this process (realtime/fanout.py).
+        shared = fanout.shared()
+        if not await shared.may_read(self.user_id, key, event["position"]):
             await self.unsubscribe(key)
             return
+        last = self.positions.get(key)
+        if last is None or event["position"] <= last:
+            return  # unsubscribed, or sent from a backlog, while waiting
         if event["position"] > last + 1:
             await self.send_backlog(key)  # a hint was lost: fill the gap in order
             return
-        await self.send_json(event)
+        # The same text send_json would send, encoded once for every socket.
+        await self.send(text_data=shared.frame(event))
         self.positions[key] = event["position"]
 
     async def unsubscribe(self, key: str) -> None:

@@ -126,9 +126,12 @@ def do_post_message(
     thread: Thread,
     parent: Message | None = None,
     as_alias: bool = False,
+    checkin: dict[str, Any] | None = None,
 ) -> tuple[Message, bool]:
     """Stores the message once per client id: a retry returns the stored
-    message and ``False``. Returns ``(message, created)``."""
+    message and ``False``. Returns ``(message, created)``. ``checkin`` is the
+    structured form of a check-in post's answers, sent with its event (see
+    events.CHECKIN_KEYS)."""
     existing = Message.objects.filter(author=author, client_id=client_id).first()
     if existing is not None:
         return existing, False
@@ -165,7 +168,10 @@ def do_post_message(
             )
             Thread.objects.filter(pk=thread.pk).update(last_activity_at=message.created_at)
             Mention.objects.bulk_create([Mention(message=message, user_id=u) for u in mentioned])
-            events.append(space.stream_key, "message.new", message_payload(message))
+            payload = message_payload(message)
+            if checkin is not None:
+                payload["checkin"] = checkin
+            events.append(space.stream_key, "message.new", payload)
             for user_id in sorted(mentioned):
                 events.append(
                     f"user.{user_id}",

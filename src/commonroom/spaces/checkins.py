@@ -260,6 +260,20 @@ def message_body(answers: Answers) -> str:
     return "\n\n".join(lines)
 
 
+def checkin_payload(answers: Answers) -> dict[str, object]:
+    """The answers the group sees in the post, structured for live pages
+    (spaces/events.py CHECKIN_KEYS). The free text is plain text here: a
+    page shows it as text, never as markup (the post's ``html`` is the
+    sanitised rendering)."""
+    return {
+        "mood": answers.mood,
+        "craving": answers.craving,
+        "sleep_hours": float(answers.sleep_hours),
+        "grateful_for": answers.grateful_for,
+        "note": answers.note,
+    }
+
+
 def _target_space(checkin: CheckIn, user: User) -> Space:
     if checkin.audience == CheckInAudience.BUDDY:
         space = audience_space(user, checkin.program, CheckInAudience.BUDDY)
@@ -310,6 +324,7 @@ def _post_to_space(checkin: CheckIn, answers: Answers, user: User) -> None:
             body=message_body(answers),
             client_id=uuid.uuid5(_MESSAGE_ID_NAMESPACE, str(checkin.client_id)),
             thread=_standing_thread(space, user),
+            checkin=checkin_payload(answers),
         )
     except ValidationError as exc:
         # A message error here comes from the note (e.g. an unknown @mention).

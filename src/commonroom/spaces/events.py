@@ -24,11 +24,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from commonroom.realtime import publisher
 from commonroom.spaces.models import Event, Stream
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,13 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
     "buddy.ended": frozenset({"pair_id"}),
     "buddy.nudge": frozenset({"pair_id"}),
 }
+
+
+# A check-in shared with the group carries its answers in structured form too,
+# exactly what the group sees in the post: never the person's id, streak,
+# audience or anything staff-only.
+CHECKIN_KEYS = frozenset({"mood", "craving", "sleep_hours", "grateful_for", "note"})
+NESTED_KEYS: dict[tuple[str, str], frozenset[str]] = {("message.new", "checkin"): CHECKIN_KEYS}
 
 
 class PayloadNotAllowed(ValueError):
@@ -85,6 +92,15 @@ def check_payload(kind: str, payload: dict[str, Any]) -> None:
     extra = set(payload) - allowed
     if extra:
         raise PayloadNotAllowed(f"{kind} may not carry {sorted(extra)}")
+    for (nested_kind, key), keys in NESTED_KEYS.items():
+        if nested_kind != kind or key not in payload:
+            continue
+        value = payload[key]
+        if not isinstance(value, dict):
+            raise PayloadNotAllowed(f"{kind}.{key} must be an object")
+        extra = set(value) - keys
+        if extra:
+            raise PayloadNotAllowed(f"{kind}.{key} may not carry {sorted(extra)}")
 
 
 def append(stream_key: str, kind: str, payload: dict[str, Any]) -> StoredEvent:
@@ -113,8 +129,10 @@ def publish(event: StoredEvent) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            group_name(event.stream), {"type": "stream.event", "event": event.as_json()}
+        # From sync code: through one long-lived loop and connection per
+        # process, so one PUBLISH per event (see realtime/publisher.py).
+        publisher.group_send(
+            layer, group_name(event.stream), {"type": "stream.event", "event": event.as_json()}
         )
     except Exception:  # the log is the truth; live delivery degrades to polling
         log.warning("could not publish event %s:%s", event.stream, event.position, exc_info=True)
