@@ -18,8 +18,10 @@ def main(argv: list[str] | None = None) -> None:
         # worker started beside the server.
         os.environ.setdefault("COMMONROOM_TASKS", "database")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonroom.settings")
-    if len(args) > 1:
-        args[1] = args[1].replace("-", "_") if args[1] in {"seed-demo"} else args[1]
+    # Django's command names use underscores; ours are documented with
+    # hyphens (``send-digests``, ``check-buddy-rhythm``): accept both.
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)
