@@ -3,13 +3,15 @@ access policy is tested as."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from commonroom.accounts.actions import do_issue_api_token
 from commonroom.accounts.mfa import AUTH_RECORDS_KEY
@@ -26,6 +28,15 @@ def _isolated(settings: Any, tmp_path: Any) -> None:
     settings.TASK_BACKEND_NAME = "immediate"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Iterator[None]:
+    # Language activation is per thread; a Spanish page in one test must not
+    # leave the next test's strings in Spanish.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
 from commonroom.accounts.models import User
 
@@ -20,6 +21,19 @@ def test_home_is_in_the_persons_preferred_language(
     assert '<html lang="es">' in html
     assert "Bienvenida, Sam" in html or "Te damos la bienvenida, Sam" in html
     assert "Pide ayuda ahora" in html
+
+
+def test_a_persons_language_does_not_outlive_their_request(
+    participant: User, participant_client: Client
+) -> None:
+    User.objects.filter(pk=participant.pk).update(
+        preferred_language="es", time_zone="America/Mexico_City"
+    )
+    translation.activate("en")
+    participant_client.get("/")
+    # Whatever ran next on this thread (another request, a task) starts as it was.
+    assert translation.get_language() == "en"
+    assert timezone.get_current_timezone_name() == "UTC"
 
 
 def test_switching_language_is_remembered_on_the_profile(

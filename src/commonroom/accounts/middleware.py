@@ -66,21 +66,31 @@ def preferences_middleware(get_response: Handler) -> Handler:
     """Each page in the person's own language and time zone."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        # Activation is per thread: restore what was there afterwards, so one
+        # person's language never carries over to the next request or task.
+        previous_language = translation.get_language()
         user = request.user
-        if user.is_authenticated:
-            language = user.preferred_language
-            if language in dict(settings.LANGUAGES):
-                translation.activate(language)
-                request.LANGUAGE_CODE = language
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        try:
+            if user.is_authenticated:
+                language = user.preferred_language
+                if language in dict(settings.LANGUAGES):
+                    translation.activate(language)
+                    request.LANGUAGE_CODE = language
+                try:
+                    timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    timezone.deactivate()
+            else:
                 timezone.deactivate()
-        else:
+            response = get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language() or "en")
+            return response
+        finally:
             timezone.deactivate()
-        response = get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language() or "en")
-        return response
+            if previous_language:
+                translation.activate(previous_language)
+            else:
+                translation.deactivate()
 
     return middleware
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 
 from commonroom.peers.mentors.models import MentorProfile, Mentorship
 from commonroom.safety.models import Flag
@@ -40,7 +42,9 @@ def test_demo_pages_show_the_mentoring() -> None:
     assert "My mentees" in page
     lucia = signed_in_client(User.objects.get(email="participant2@demo.test"))
     page = lucia.get("/my-mentor/").content.decode()
-    assert "Peer mentor, not a licensed therapist" in page
+    # Lucía reads Commonroom in Spanish; the badge follows her language.
+    with translation.override("es"):
+        assert gettext("Peer mentor, not a licensed therapist") in page
     facilitator = signed_in_client(User.objects.get(email="facilitator@demo.test"))
     assert "barely slept" in facilitator.get("/flags/").content.decode()
     admin = signed_in_client(User.objects.get(email="admin@demo.test"))
