@@ -18,23 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commonroom.accounts.models import User
 from commonroom.care.models import Program
+from commonroom.core.http import is_htmx, signed_in_user
+from commonroom.core.validation import field_errors
 from commonroom.gatherings import access, actions, feeds, occurrences, queries
 from commonroom.gatherings.models import Audience, Gathering, GatheringKind, RsvpResponse
 from commonroom.meetings import actions as meetings_actions
 from commonroom.meetings import schedule
 from commonroom.peers.alumni.access import alumni_program_ids
-from commonroom.spaces.space_views import REFUSED_HEADER, _errors
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
+from commonroom.spaces.space_views import REFUSED_HEADER
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -44,7 +36,7 @@ def _base_url(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def gathering_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "gatherings/list.html",
@@ -108,7 +100,7 @@ def _sent_of(gathering: Gathering) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def gathering_new(request: HttpRequest) -> HttpResponse:
     """Staff schedule a gathering for one of their programs."""
-    user = _user(request)
+    user = signed_in_user(request)
     programs = list(access.programs_for_creating(user))
     if not programs:
         raise Http404
@@ -128,7 +120,10 @@ def gathering_new(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         context = _form_context(
-            programs=programs, program=program, sent=dict(request.POST.items()), errors=_errors(exc)
+            programs=programs,
+            program=program,
+            sent=dict(request.POST.items()),
+            errors=field_errors(exc),
         )
         return render(request, "gatherings/form.html", context, status=422)
     messages.success(request, _("The gathering is scheduled."))
@@ -139,7 +134,7 @@ def gathering_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
     """Staff, and the gathering's host, change it."""
-    user = _user(request)
+    user = signed_in_user(request)
     gathering = access.access_gathering(user, gathering_id, for_edit=True)
     is_staff = access.is_gathering_staff(user, gathering)
     programs = [gathering.program]
@@ -163,7 +158,7 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
             programs=programs,
             program=gathering.program,
             sent=dict(request.POST.items()),
-            errors=_errors(exc),
+            errors=field_errors(exc),
             gathering=gathering,
             is_staff=is_staff,
         )
@@ -178,7 +173,7 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
 def _detail_context(
     request: HttpRequest, gathering: Gathering, *, errors: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     found = occurrences.upcoming(gathering, now=timezone.now())
     rows = queries.rows_for(user, found)
     return {
@@ -198,7 +193,7 @@ def _detail_context(
 @login_required
 @require_GET
 def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
-    gathering = access.access_gathering(_user(request), gathering_id)
+    gathering = access.access_gathering(signed_in_user(request), gathering_id)
     return render(request, "gatherings/detail.html", _detail_context(request, gathering))
 
 
@@ -207,7 +202,7 @@ def gathering_detail(request: HttpRequest, gathering_id: int) -> HttpResponse:
 def gathering_rsvp(request: HttpRequest, gathering_id: int) -> HttpResponse:
     """Going, maybe or not going for one date. HTMX gets the date's row back
     (with the error beside the buttons when refused)."""
-    user = _user(request)
+    user = signed_in_user(request)
     gathering = access.access_gathering(user, gathering_id)
     try:
         actions.do_rsvp(
@@ -218,14 +213,14 @@ def gathering_rsvp(request: HttpRequest, gathering_id: int) -> HttpResponse:
             base_url=_base_url(request),
         )
     except ValidationError as exc:
-        errors = _errors(exc)
-        if _is_htmx(request):
+        errors = field_errors(exc)
+        if is_htmx(request):
             response = _row_response(request, gathering, errors=errors)
             response[REFUSED_HEADER] = "1"
             return response
         context = _detail_context(request, gathering, errors=errors)
         return render(request, "gatherings/detail.html", context, status=422)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _row_response(request, gathering)
     messages.success(request, _("Your answer is saved."))
     return redirect("gathering", gathering_id=gathering.pk)
@@ -249,7 +244,7 @@ def _row_response(
 @require_POST
 def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
     """Staff cancel one date (``occurrence_date``) or the whole gathering."""
-    user = _user(request)
+    user = signed_in_user(request)
     gathering = access.access_gathering(user, gathering_id, for_staff=True)
     day = request.POST.get("occurrence_date", "")
     try:
@@ -262,7 +257,7 @@ def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
             actions.do_cancel_gathering(gathering=gathering, cancelled_by=user)
             messages.success(request, _("The gathering is cancelled."))
     except ValidationError as exc:
-        context = _detail_context(request, gathering, errors=_errors(exc))
+        context = _detail_context(request, gathering, errors=field_errors(exc))
         return render(request, "gatherings/detail.html", context, status=422)
     return redirect("gathering", gathering_id=gathering.pk)
 
@@ -274,7 +269,7 @@ def gathering_cancel(request: HttpRequest, gathering_id: int) -> HttpResponse:
 @require_POST
 def create_feed(request: HttpRequest) -> HttpResponse:
     """A new private link (the same secret also opens the sessions feed)."""
-    _feed, raw = meetings_actions.do_create_calendar_feed(user=_user(request))
+    _feed, raw = meetings_actions.do_create_calendar_feed(user=signed_in_user(request))
     url = request.build_absolute_uri(reverse("gatherings_feed", kwargs={"secret": raw}))
     messages.success(
         request,

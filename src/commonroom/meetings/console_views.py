@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commonroom.accounts.models import User
 from commonroom.core import access as core_access
+from commonroom.core.http import signed_in_user
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import console, rooms
 from commonroom.meetings.models import (
@@ -22,11 +22,6 @@ from commonroom.meetings.models import (
     SharingPrompt,
     TechHelpRequest,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _live_context(session: Session) -> dict[str, object]:
@@ -58,7 +53,7 @@ def console_page(request: HttpRequest, session_id: int) -> HttpResponse:
     context.update(
         {
             "plan": getattr(session, "plan", None),
-            "suggestions": console.prompt_suggestions(session, _user(request)),
+            "suggestions": console.prompt_suggestions(session, signed_in_user(request)),
             "rotation": console.co_lead_rotation(session),
         }
     )
@@ -86,7 +81,7 @@ def log_share(request: HttpRequest, session_id: int, user_id: int) -> HttpRespon
             console.do_log_share(
                 session=session,
                 user_id=user_id,
-                logged_by=_user(request),
+                logged_by=signed_in_user(request),
                 kind=request.POST.get("kind", "shared"),
                 length=request.POST.get("length", ""),
             )
@@ -112,7 +107,7 @@ def plan_breakouts(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         console.do_plan_breakouts(
             session=session,
-            planned_by=_user(request),
+            planned_by=signed_in_user(request),
             room_count=number if mode == "count" else None,
             room_size=number if mode == "size" else None,
             # Left out means the default; anything else not in range is refused, not replaced.
@@ -135,7 +130,7 @@ def _round_for_write(request: HttpRequest, session_id: int) -> tuple[Session, Br
 @require_POST
 def breakout_action(request: HttpRequest, session_id: int, action: str) -> HttpResponse:
     session, breakout = _round_for_write(request, session_id)
-    user = _user(request)
+    user = signed_in_user(request)
     try:
         if action == "move":
             console.do_move_to_room(
@@ -177,7 +172,7 @@ def choose_prompt(request: HttpRequest, session_id: int) -> HttpResponse:
         or prompt.owner_id not in {None, request.user.pk}
     ):
         raise Http404
-    console.do_choose_prompt(session=session, prompt=prompt, chosen_by=_user(request))
+    console.do_choose_prompt(session=session, prompt=prompt, chosen_by=signed_in_user(request))
     messages.success(request, _("Prompt chosen. Participants see it when the session starts."))
     return redirect("console", session_id=session.pk)
 
@@ -188,7 +183,7 @@ def add_prompt(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
     try:
         console.do_add_prompt(
-            owner=_user(request),
+            owner=signed_in_user(request),
             program_id=session.series.group.program_id,
             text=request.POST.get("text", ""),
             tags=request.POST.get("tags", "").split(","),
@@ -213,7 +208,7 @@ def opt_in_co_lead(request: HttpRequest, session_id: int) -> HttpResponse:
     if not meetings_access.on_roster(request.user, session):
         raise Http404
     console.do_opt_in_co_lead(
-        user=_user(request),
+        user=signed_in_user(request),
         group_id=session.series.group_id,
         opt_in=request.POST.get("opt_in") == "1",
     )
@@ -248,7 +243,7 @@ def ask_facilitator(request: HttpRequest, session_id: int) -> HttpResponse:
     if room is None:
         raise Http404
     try:
-        console.do_ask_facilitator(room=room, asked_by=_user(request))
+        console.do_ask_facilitator(room=room, asked_by=signed_in_user(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -267,7 +262,7 @@ def join_breakout(request: HttpRequest, session_id: int) -> HttpResponse:
             session=session,
             room_number=room.number,
             room_count=room.round.rooms.count(),
-            person=_user(request),
+            person=signed_in_user(request),
             moderator=False,
             now=timezone.now(),
         )

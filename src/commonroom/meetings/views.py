@@ -20,6 +20,7 @@ from commonroom.accounts.models import User
 from commonroom.care import access as care_access
 from commonroom.care.views.common import errors_into_form
 from commonroom.core import access as core_access
+from commonroom.core.http import signed_in_user
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import actions, feeds, queries, rooms
 from commonroom.meetings.forms import (
@@ -38,11 +39,6 @@ from commonroom.meetings.models import (
     TechHelpRequest,
 )
 from commonroom.meetings.scheduling import do_add_exception, do_create_series
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required
@@ -143,13 +139,13 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
             raise Http404 from None
     try:
         url = rooms.join_link(
-            session=session, person=_user(request), moderator=staff, now=timezone.now()
+            session=session, person=signed_in_user(request), moderator=staff, now=timezone.now()
         )
     except (rooms.JoinRefused, rooms.RoomUnavailable) as exc:
         messages.error(request, rooms.refusal_message(exc))
         return redirect("session", session_id=session.pk)
     actions.do_record_presence(
-        session=session, user=_user(request), kind="join", source="join_click"
+        session=session, user=signed_in_user(request), kind="join", source="join_click"
     )
     return HttpResponseRedirect(url)
 
@@ -158,7 +154,7 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def request_help(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id)
-    actions.do_request_tech_help(user=_user(request), session=session)
+    actions.do_request_tech_help(user=signed_in_user(request), session=session)
     messages.success(
         request, _("Your facilitator has been told. Stay on this page; help is coming.")
     )
@@ -172,7 +168,7 @@ def resolve_help(request: HttpRequest, session_id: int, request_id: int) -> Http
     help_request = TechHelpRequest.objects.filter(pk=request_id, session=session).first()
     if help_request is None:
         raise Http404
-    actions.do_resolve_tech_help(request=help_request, resolved_by=_user(request))
+    actions.do_resolve_tech_help(request=help_request, resolved_by=signed_in_user(request))
     return redirect("session", session_id=session.pk)
 
 
@@ -183,7 +179,7 @@ def finalise_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     excused = frozenset(int(v) for v in request.POST.getlist("excused") if v.isdigit())
     try:
         actions.do_finalise_attendance(
-            session=session, finalised_by=_user(request), excused=excused
+            session=session, finalised_by=signed_in_user(request), excused=excused
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -210,7 +206,7 @@ def correct_attendance(request: HttpRequest, session_id: int, user_id: int) -> H
                 status=form.cleaned_data["status"],
                 minutes=form.cleaned_data["minutes"],
                 reason=form.cleaned_data["reason"],
-                corrected_by=_user(request),
+                corrected_by=signed_in_user(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -237,7 +233,7 @@ def write_group_note(request: HttpRequest, session_id: int) -> HttpResponse:
                 session=session,
                 body=form.cleaned_data["body"],
                 lines=lines,
-                written_by=_user(request),
+                written_by=signed_in_user(request),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -253,7 +249,7 @@ def write_group_note(request: HttpRequest, session_id: int) -> HttpResponse:
 def tech_check(request: HttpRequest) -> HttpResponse:
     form = TechCheckForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.do_record_tech_check(user=_user(request), **form.cleaned_data)
+        actions.do_record_tech_check(user=signed_in_user(request), **form.cleaned_data)
         messages.success(
             request, _("Thanks. Your facilitator will see that you checked your setup.")
         )
@@ -273,7 +269,7 @@ def group_schedule(request: HttpRequest, group_id: int) -> HttpResponse:
     exception_form = ExceptionForm(prefix="exception")
     if request.method == "POST" and form.is_valid():
         try:
-            do_create_series(group=group, created_by=_user(request), **form.cleaned_data)
+            do_create_series(group=group, created_by=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             errors_into_form(form, exc)
         else:
@@ -307,7 +303,7 @@ def add_exception(request: HttpRequest, series_id: int) -> HttpResponse:
             new_start = new_start.replace(tzinfo=zoneinfo.ZoneInfo(series.group.program.time_zone))
         try:
             do_add_exception(
-                series=series, created_by=_user(request), new_starts_at=new_start, **data
+                series=series, created_by=signed_in_user(request), new_starts_at=new_start, **data
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -346,7 +342,7 @@ def weekly_minimums(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def create_feed(request: HttpRequest) -> HttpResponse:
-    _feed, raw = actions.do_create_calendar_feed(user=_user(request))
+    _feed, raw = actions.do_create_calendar_feed(user=signed_in_user(request))
     url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"secret": raw}))
     messages.success(
         request,
@@ -365,7 +361,7 @@ def revoke_feeds(request: HttpRequest) -> HttpResponse:
     from commonroom.meetings.models import CalendarFeed
 
     for feed in CalendarFeed.objects.filter(user_id=core_access.viewer_id(request.user)):
-        actions.do_revoke_calendar_feed(feed=feed, revoked_by=_user(request))
+        actions.do_revoke_calendar_feed(feed=feed, revoked_by=signed_in_user(request))
     messages.success(request, _("Calendar links revoked. Old links stop working now."))
     return redirect("my_sessions")
 

@@ -15,23 +15,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from commonroom.accounts.models import User
+from commonroom.core.http import signed_in_user
+from commonroom.core.validation import field_errors
 from commonroom.spaces import checkins
 from commonroom.spaces.checkins import GRATEFUL_MAX_CHARS, NOTE_MAX_CHARS
 from commonroom.spaces.models import CheckInAudience
-from commonroom.spaces.space_views import REFUSED_HEADER, _errors, agreement_first, client_id_of
+from commonroom.spaces.space_views import REFUSED_HEADER, agreement_first, client_id_of
 
 HISTORY_DAYS_SHOWN = 60
 STAFF_ROWS_SHOWN = 200
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _has_mentor(request: HttpRequest) -> bool:
-    user = _user(request)
+    user = signed_in_user(request)
     program = checkins.checkin_program(user)
     return program is not None and (
         checkins.relationship_space(CheckInAudience.MENTOR, user, program) is not None
@@ -43,7 +39,7 @@ def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict
     keep = errors is not None
     sent = request.POST if keep else {}
     # "My buddy" is offered only to someone with a current buddy.
-    buddy = checkins.has_buddy(_user(request))
+    buddy = checkins.has_buddy(signed_in_user(request))
     return {
         "errors": errors or {},
         "sent": sent,
@@ -62,7 +58,7 @@ def _form(request: HttpRequest, *, errors: dict[str, str] | None = None) -> dict
 
 
 def _page(request: HttpRequest, **form: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     return {
         "can_check_in": checkins.checkin_program(user) is not None,
         "streak": checkins.streak(user),
@@ -76,7 +72,7 @@ def _page(request: HttpRequest, **form: Any) -> dict[str, Any]:
 def my_checkins(request: HttpRequest) -> HttpResponse:
     """GET: the form, my history and streak. POST: check in. An HTMX post gets
     the form back (fresh, or with its errors) and the history out of band."""
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "GET":
         return render(request, "spaces/checkin.html", _page(request, **_form(request)))
     program = checkins.checkin_program(user)
@@ -96,7 +92,7 @@ def my_checkins(request: HttpRequest) -> HttpResponse:
             client_id=client_id_of(request.POST.get("client_id")),
         )
     except ValidationError as exc:
-        context = _page(request, **_form(request, errors=_errors(exc)))
+        context = _page(request, **_form(request, errors=field_errors(exc)))
         if not htmx:
             return render(request, "spaces/checkin.html", context, status=422)
         # htmx swaps only 2xx answers: the refusal is a 200 with a marker header,
@@ -112,7 +108,7 @@ def my_checkins(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_page(request: HttpRequest, *, group_id: int | None = None) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     groups = list(checkins.staffed_groups(user))
     if not groups:
         raise Http404

@@ -23,23 +23,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonroom.accounts.models import User
+from commonroom.core.http import is_htmx, signed_in_user
+from commonroom.core.validation import field_errors
 from commonroom.spaces import checkins, goals, milestones
 from commonroom.spaces.goals import WHAT_MAX_CHARS
 from commonroom.spaces.milestones import CELEBRATION_MAX_CHARS
 from commonroom.spaces.models import Goal, GoalCadence, GoalStatus, Milestone, RecoveryCounter
-from commonroom.spaces.space_views import REFUSED_HEADER, _errors, agreement_first, client_id_of
+from commonroom.spaces.space_views import REFUSED_HEADER, agreement_first, client_id_of
 
 STAFF_ROWS_SHOWN = 300
 CLOSED_GOALS_SHOWN = 50
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 # --- goals -------------------------------------------------------------------------
@@ -72,7 +65,7 @@ def _goals_page(
     errors: dict[str, str] | None = None,
     cards: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     keep = errors is not None
     sent = request.POST if keep else {}
     mine = list(goals.my_goals(user))
@@ -102,7 +95,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
         return render(request, "spaces/goals.html", _goals_page(request))
     try:
         goals.do_set_goal(
-            user=_user(request),
+            user=signed_in_user(request),
             what=request.POST.get("what", ""),
             by_when=request.POST.get("by_when", ""),
             cadence=request.POST.get("cadence", ""),
@@ -111,7 +104,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         return render(
-            request, "spaces/goals.html", _goals_page(request, errors=_errors(exc)), status=422
+            request, "spaces/goals.html", _goals_page(request, errors=field_errors(exc)), status=422
         )
     messages.success(request, _("Your goal is set. Your group can cheer you on in its thread."))
     return redirect("goals")
@@ -121,7 +114,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
 @require_POST
 @agreement_first
 def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     goal = goals.access_goal(user, goal_id)
     body = request.POST.get("body", "")
     try:
@@ -129,15 +122,15 @@ def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
             goal=goal, user=user, body=body, client_id=client_id_of(request.POST.get("client_id"))
         )
     except ValidationError as exc:
-        errors = _errors(exc)
+        errors = field_errors(exc)
         card = _card(user, goal, errors=errors, body=body, client_id=request.POST.get("client_id"))
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(request, "spaces/goals_card.html", card)
             response[REFUSED_HEADER] = "1"
             return response
         context = _goals_page(request, cards={goal.pk: card}) | {"errors": {}, "sent": {}}
         return render(request, "spaces/goals.html", context, status=422)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "spaces/goals_card.html", _card(user, goal, saved=True))
     messages.success(request, _("Progress posted in your goal's thread."))
     return redirect("goals")
@@ -147,12 +140,14 @@ def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def goal_close(request: HttpRequest, goal_id: int) -> HttpResponse:
     """Mark a goal done or drop it (``status``)."""
-    user = _user(request)
+    user = signed_in_user(request)
     goal = goals.access_goal(user, goal_id)
     try:
         goals.do_close_goal(goal=goal, user=user, status=request.POST.get("status", ""))
     except ValidationError as exc:
-        messages.error(request, _errors(exc).get("status") or _("This goal could not be closed."))
+        messages.error(
+            request, field_errors(exc).get("status") or _("This goal could not be closed.")
+        )
         return redirect("goals")
     if goal.status == GoalStatus.DONE:
         messages.success(request, _("Well done. The goal is marked done."))
@@ -165,7 +160,7 @@ def goal_close(request: HttpRequest, goal_id: int) -> HttpResponse:
 @require_GET
 def group_goals(request: HttpRequest, group_id: int) -> HttpResponse:
     """The goals of the group's people, for its staff (no week counts)."""
-    user = _user(request)
+    user = signed_in_user(request)
     group = checkins.access_staffed_group(user, group_id)
     rows = list(goals.goals_for_staff(group)[:STAFF_ROWS_SHOWN])
     goals.record_staff_read(user, rows, group=group)
@@ -202,7 +197,7 @@ def _milestones_page(
     counter_errors: dict[str, str] | None = None,
     cards: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     counter = RecoveryCounter.objects.filter(user=user).first()
     today = checkins.local_today(user)
     cards = cards or {}
@@ -223,7 +218,7 @@ def _milestones_page(
 @require_GET
 def my_milestones(request: HttpRequest) -> HttpResponse:
     """Works out new milestones, then shows them with the counter."""
-    milestones.refresh_milestones(_user(request), timezone.now())
+    milestones.refresh_milestones(signed_in_user(request), timezone.now())
     return render(request, "spaces/milestones.html", _milestones_page(request))
 
 
@@ -231,7 +226,7 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
 @require_POST
 @agreement_first
 def milestone_share(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     milestone = milestones.access_milestone(user, milestone_id)
     body = request.POST.get("body", "")
     try:
@@ -243,15 +238,15 @@ def milestone_share(request: HttpRequest, milestone_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         card = _offer_card(
-            milestone, errors=_errors(exc), body=body, client_id=request.POST.get("client_id")
+            milestone, errors=field_errors(exc), body=body, client_id=request.POST.get("client_id")
         )
-        if _is_htmx(request):
+        if is_htmx(request):
             response = render(request, "spaces/milestones_offer.html", card)
             response[REFUSED_HEADER] = "1"
             return response
         context = _milestones_page(request, cards={milestone.pk: card})
         return render(request, "spaces/milestones.html", context, status=422)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "spaces/milestones_offer.html", {"done": "shared"})
     messages.success(request, _("Shared in Celebrations. Well done."))
     return redirect("milestones")
@@ -260,14 +255,14 @@ def milestone_share(request: HttpRequest, milestone_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def milestone_dismiss(request: HttpRequest, milestone_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     milestone = milestones.access_milestone(user, milestone_id)
     try:
         milestones.do_dismiss_milestone(milestone=milestone, user=user)
     except ValidationError as exc:
-        messages.error(request, " ".join(_errors(exc).values()))
+        messages.error(request, " ".join(field_errors(exc).values()))
         return redirect("milestones")
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "spaces/milestones_offer.html", {"done": "dismissed"})
     return redirect("milestones")
 
@@ -277,7 +272,7 @@ def milestone_dismiss(request: HttpRequest, milestone_id: int) -> HttpResponse:
 def recovery_counter(request: HttpRequest) -> HttpResponse:
     """Turn the counter on or change it (``start_date``, ``hidden``), or off
     (``off``)."""
-    user = _user(request)
+    user = signed_in_user(request)
     start = "" if request.POST.get("off") else request.POST.get("start_date", "")
     if not start and not request.POST.get("off"):
         errors = {"start_date": _("Choose the day you are counting from.")}
@@ -288,6 +283,6 @@ def recovery_counter(request: HttpRequest) -> HttpResponse:
             user=user, start_date=start, hidden=request.POST.get("hidden") == "on"
         )
     except ValidationError as exc:
-        context = _milestones_page(request, counter_errors=_errors(exc))
+        context = _milestones_page(request, counter_errors=field_errors(exc))
         return render(request, "spaces/milestones.html", context, status=422)
     return redirect("milestones")

@@ -12,14 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commonroom.accounts.models import User
+from commonroom.core.http import signed_in_user
 from commonroom.spaces import access, moderation
 from commonroom.spaces.models import Message, ModerationNote, Report
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _back(message_thread_id: int) -> HttpResponse:
@@ -32,7 +27,7 @@ def report(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
     try:
         moderation.do_report(
-            message=message, reporter=_user(request), reason=request.POST.get("reason", "")
+            message=message, reporter=signed_in_user(request), reason=request.POST.get("reason", "")
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -55,7 +50,7 @@ def _moderated_message(request: HttpRequest, message_id: int) -> Message:
 def hide(request: HttpRequest, message_id: int) -> HttpResponse:
     message = _moderated_message(request, message_id)
     moderation.do_set_hidden(
-        message=message, by=_user(request), hidden=request.POST.get("hidden") != "0"
+        message=message, by=signed_in_user(request), hidden=request.POST.get("hidden") != "0"
     )
     return _back(message.thread_id)
 
@@ -67,7 +62,7 @@ def lock(request: HttpRequest, thread_id: int) -> HttpResponse:
     if not access.is_moderator(request.user, thread.space):
         raise Http404
     moderation.do_set_locked(
-        thread=thread, by=_user(request), locked=request.POST.get("locked") != "0"
+        thread=thread, by=signed_in_user(request), locked=request.POST.get("locked") != "0"
     )
     return redirect("thread", thread_id=thread.pk)
 
@@ -82,7 +77,10 @@ def mute(request: HttpRequest, message_id: int) -> HttpResponse:
         minutes = 0
     try:
         moderation.do_mute(
-            space=message.space, user_id=message.author_id, minutes=minutes, by=_user(request)
+            space=message.space,
+            user_id=message.author_id,
+            minutes=minutes,
+            by=signed_in_user(request),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -98,7 +96,7 @@ def note(request: HttpRequest, message_id: int) -> HttpResponse:
     try:
         moderation.do_add_moderation_note(
             space=message.space,
-            by=_user(request),
+            by=signed_in_user(request),
             body=request.POST.get("body", ""),
             message=message,
         )
@@ -112,7 +110,7 @@ def note(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    reports = list(moderation.open_reports(_user(request)))
+    reports = list(moderation.open_reports(signed_in_user(request)))
     if (
         not reports
         and not access.spaces_visible_to(request.user)
@@ -129,11 +127,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def handle(request: HttpRequest, report_id: int) -> HttpResponse:
-    found = moderation.open_reports(_user(request)).filter(pk=report_id).first()
+    found = moderation.open_reports(signed_in_user(request)).filter(pk=report_id).first()
     if found is None:
         if not Report.objects.filter(pk=report_id, handled_at__isnull=False).exists():
             raise Http404
         return redirect("moderation_queue")
-    moderation.do_handle_report(report=found, by=_user(request))
+    moderation.do_handle_report(report=found, by=signed_in_user(request))
     messages.success(request, _("Marked as handled. The person who reported it is told."))
     return redirect("moderation_queue")

@@ -18,14 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commonroom.accounts.models import User
+from commonroom.core.http import signed_in_user
 from commonroom.spaces import access, resources
 from commonroom.spaces.models import Resource, Space
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _client_id(raw: str | None) -> uuid.UUID:
@@ -74,7 +69,7 @@ def space_resources(request: HttpRequest, space_id: int) -> HttpResponse:
             if isinstance(upload, UploadedFile):
                 resources.do_share_file(
                     space=space,
-                    posted_by=_user(request),
+                    posted_by=signed_in_user(request),
                     title=request.POST.get("title", ""),
                     upload=upload,
                     client_id=_client_id(request.POST.get("client_id")),
@@ -82,7 +77,7 @@ def space_resources(request: HttpRequest, space_id: int) -> HttpResponse:
             else:
                 resources.do_share_link(
                     space=space,
-                    posted_by=_user(request),
+                    posted_by=signed_in_user(request),
                     title=request.POST.get("title", ""),
                     url=request.POST.get("url", ""),
                     client_id=_client_id(request.POST.get("client_id")),
@@ -132,7 +127,7 @@ def download(request: HttpRequest, resource_id: int) -> HttpResponseBase:
 def pin(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = resource_for(request, resource_id, staff=True)
     resources.do_set_pinned(
-        resource=resource, by=_user(request), pinned=request.POST.get("pinned") == "1"
+        resource=resource, by=signed_in_user(request), pinned=request.POST.get("pinned") == "1"
     )
     return redirect("space_resources", space_id=resource.space_id)
 
@@ -145,5 +140,5 @@ def remove(request: HttpRequest, resource_id: int) -> HttpResponse:
         request.user, resource.space
     ):
         raise Http404
-    resources.do_remove(resource=resource, by=_user(request))
+    resources.do_remove(resource=resource, by=signed_in_user(request))
     return redirect("space_resources", space_id=resource.space_id)

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commonroom.accounts.models import User
-from commonroom.core.validation import refuse
+from commonroom.core.http import is_htmx, signed_in_user
+from commonroom.core.validation import field_errors, refuse
 from commonroom.spaces import access, actions, events, queries
 from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Stream, Thread
 
@@ -29,11 +29,6 @@ View = Callable[..., HttpResponse]
 # Set on a refused HTMX post, so the page's script can tell a refusal (which
 # still swaps in the form with its error) from a stored message.
 REFUSED_HEADER = "X-Commonroom-Refused"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def agreement_first(view: View) -> View:
@@ -53,17 +48,6 @@ def agreement_first(view: View) -> View:
     return wrapped
 
 
-def _errors(exc: ValidationError) -> dict[str, str]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("general" if field == "__all__" else field): " ".join(
-                str(m) for e in errs for m in e.messages
-            )
-            for field, errs in exc.error_dict.items()
-        }
-    return {"general": " ".join(exc.messages)}
-
-
 def client_id_of(raw: str | None) -> uuid.UUID:
     try:
         return uuid.UUID(str(raw or ""))
@@ -73,17 +57,13 @@ def client_id_of(raw: str | None) -> uuid.UUID:
         ) from None
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 # --- the spaces list and a space --------------------------------------------------
 
 
 @login_required
 @require_GET
 def space_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     spaces = list(access.spaces_visible_to(user).order_by("program__name", "scope", "name"))
     # The page follows its spaces' streams and the person's own (mentions);
     # any event there refreshes the counts.
@@ -127,7 +107,7 @@ def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
 @agreement_first
 def create_thread(request: HttpRequest, space_id: int) -> HttpResponse:
     space = access.access_space(request.user, space_id)
-    user = _user(request)
+    user = signed_in_user(request)
     body = request.POST.get("body", "")
     try:
         # A thread and its first message are stored together or not at all.
@@ -144,7 +124,7 @@ def create_thread(request: HttpRequest, space_id: int) -> HttpResponse:
                     thread=thread,
                 )
     except ValidationError as exc:
-        return _render_space(request, space_id, errors=_errors(exc), status=422)
+        return _render_space(request, space_id, errors=field_errors(exc), status=422)
     return redirect("thread", thread_id=thread.pk)
 
 
@@ -152,7 +132,7 @@ def create_thread(request: HttpRequest, space_id: int) -> HttpResponse:
 
 
 def _thread_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     moderator = access.is_moderator(user, thread.space)
     # Read the position before the messages: an event that lands in between is
     # sent again from the log, and the page skips a message it already shows.
@@ -195,7 +175,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = access.access_thread(request.user, thread_id)
     context = _thread_context(request, thread)
     context |= _form_context(request, context["lines"])
-    actions.do_mark_read(user=_user(request), space=thread.space)
+    actions.do_mark_read(user=signed_in_user(request), space=thread.space)
     return render(request, "spaces/thread.html", context)
 
 
@@ -210,7 +190,7 @@ def thread_live(request: HttpRequest, thread_id: int) -> HttpResponse:
     if after.isdigit() and int(after) >= events.last_position(thread.space.stream_key):
         return HttpResponse(status=204)
     context = _thread_context(request, thread)
-    actions.do_mark_read(user=_user(request), space=thread.space)
+    actions.do_mark_read(user=signed_in_user(request), space=thread.space)
     return render(request, "spaces/partials/_messages.html", context)
 
 
@@ -219,7 +199,7 @@ def thread_live(request: HttpRequest, thread_id: int) -> HttpResponse:
 @agreement_first
 def post_message(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = access.access_thread(request.user, thread_id)
-    user = _user(request)
+    user = signed_in_user(request)
     errors: dict[str, str] = {}
     message: Message | None = None
     try:
@@ -236,8 +216,8 @@ def post_message(request: HttpRequest, thread_id: int) -> HttpResponse:
             as_alias=request.POST.get("as_alias") == "on",
         )
     except ValidationError as exc:
-        errors = _errors(exc)
-    if not _is_htmx(request):
+        errors = field_errors(exc)
+    if not is_htmx(request):
         if message is not None:
             return redirect(
                 f"{reverse('thread', kwargs={'thread_id': thread.pk})}#message-{message.pk}"
@@ -280,7 +260,7 @@ def _to_message(message: Message) -> HttpResponse:
 @agreement_first
 def edit_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
-    user = _user(request)
+    user = signed_in_user(request)
     if message.author_id != user.pk or message.deleted_at is not None:
         raise Http404
     errors: dict[str, str] = {}
@@ -290,7 +270,7 @@ def edit_message(request: HttpRequest, message_id: int) -> HttpResponse:
         try:
             actions.do_edit_message(message=message, editor=user, body=body)
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = field_errors(exc)
         else:
             return _to_message(message)
     context = {
@@ -310,7 +290,7 @@ def edit_message(request: HttpRequest, message_id: int) -> HttpResponse:
 def delete_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
     try:
-        actions.do_delete_message(message=message, by=_user(request))
+        actions.do_delete_message(message=message, by=signed_in_user(request))
     except ValidationError:
         raise Http404 from None  # only the author deletes; others find nothing to delete
     return _to_message(message)
@@ -321,13 +301,13 @@ def delete_message(request: HttpRequest, message_id: int) -> HttpResponse:
 @agreement_first
 def toggle_reaction(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
-    user = _user(request)
+    user = signed_in_user(request)
     error = ""
     try:
         actions.do_toggle_reaction(message=message, user=user, kind=request.POST.get("kind", ""))
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return _to_message(message)
     context = {
         "message_id": message.pk,
@@ -348,7 +328,7 @@ def message_history(request: HttpRequest, message_id: int) -> HttpResponse:
         "message": message,
         "thread": message.thread,
         "space": message.space,
-        "line": queries.message_line(message, _user(request), moderator=True),
+        "line": queries.message_line(message, signed_in_user(request), moderator=True),
         "revisions": message.revisions.all(),
     }
     return render(request, "spaces/message_history.html", context)

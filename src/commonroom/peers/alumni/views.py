@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commonroom.accounts.models import User
 from commonroom.care.models import Enrollment, Phase, Program
 from commonroom.core import access as core_access
+from commonroom.core.http import signed_in_user
+from commonroom.core.validation import field_errors
 from commonroom.gatherings import queries as gathering_queries
 from commonroom.peers.alumni import access, actions, queries
 from commonroom.peers.alumni.models import (
@@ -30,12 +32,6 @@ from commonroom.peers.alumni.models import (
 )
 from commonroom.spaces import access as spaces_access
 from commonroom.spaces.models import SpaceScope
-from commonroom.spaces.space_views import _errors
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def open_opportunities(
@@ -100,7 +96,7 @@ def program_section(viewer: User, program: Program, *, now: datetime) -> dict[st
 @login_required
 @require_GET
 def alumni_home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     programs = list(access.network_programs(user))
     if not programs:
         raise Http404
@@ -113,7 +109,7 @@ def alumni_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def alumni_settings(request: HttpRequest, program_id: int) -> HttpResponse:
     """Program admins set how long alumni stay in the network."""
-    user = _user(request)
+    user = signed_in_user(request)
     program = access.access_network_program(user, program_id, for_settings=True)
     months = access.access_months(program.pk)
     if request.method == "POST":
@@ -127,7 +123,7 @@ def alumni_settings(request: HttpRequest, program_id: int) -> HttpResponse:
             context = {
                 "program": program,
                 "months": request.POST.get("alumni_access_months", ""),
-                "errors": _errors(exc),
+                "errors": field_errors(exc),
             }
             return render(request, "alumni/settings.html", context, status=422)
         messages.success(request, _("Saved."))
@@ -140,7 +136,7 @@ def alumni_settings(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     programs = list(Program.objects.filter(pk__in=access.staff_program_ids(user)).order_by("name"))
     if not programs:
         raise Http404
@@ -155,7 +151,7 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
             program=program, created_by=user, fields=request.POST
         )
     except ValidationError as exc:
-        context |= {"sent": request.POST, "errors": _errors(exc)}
+        context |= {"sent": request.POST, "errors": field_errors(exc)}
         return render(request, "alumni/opportunity_form.html", context, status=422)
     messages.success(request, _("The opportunity is posted for alumni."))
     return redirect("opportunity", opportunity_id=opportunity.pk)
@@ -184,7 +180,7 @@ def _opportunity_context(
 @login_required
 @require_GET
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     opportunity = access.access_opportunity(user, opportunity_id)
     return render(request, "alumni/opportunity.html", _opportunity_context(user, opportunity))
 
@@ -192,12 +188,12 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
 @login_required
 @require_POST
 def opportunity_signup(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     opportunity = access.access_opportunity(user, opportunity_id, for_signup=True)
     try:
         actions.do_sign_up(opportunity=opportunity, user=user)
     except ValidationError as exc:
-        context = _opportunity_context(user, opportunity, _errors(exc))
+        context = _opportunity_context(user, opportunity, field_errors(exc))
         return render(request, "alumni/opportunity.html", context, status=422)
     messages.success(request, _("Thank you for signing up. Staff will confirm with you."))
     return redirect("opportunity", opportunity_id=opportunity.pk)
@@ -206,12 +202,12 @@ def opportunity_signup(request: HttpRequest, opportunity_id: int) -> HttpRespons
 @login_required
 @require_POST
 def opportunity_withdraw(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     opportunity = access.access_opportunity(user, opportunity_id, for_signup=True)
     try:
         actions.do_withdraw(opportunity=opportunity, user=user)
     except ValidationError as exc:
-        context = _opportunity_context(user, opportunity, _errors(exc))
+        context = _opportunity_context(user, opportunity, field_errors(exc))
         return render(request, "alumni/opportunity.html", context, status=422)
     messages.success(request, _("You have withdrawn. Thank you for letting us know."))
     return redirect("opportunity", opportunity_id=opportunity.pk)
@@ -220,12 +216,12 @@ def opportunity_withdraw(request: HttpRequest, opportunity_id: int) -> HttpRespo
 @login_required
 @require_POST
 def signup_confirm(request: HttpRequest, signup_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     signup = access.access_signup(user, signup_id)
     try:
         actions.do_confirm_signup(signup=signup, confirmed_by=user)
     except ValidationError as exc:
-        context = _opportunity_context(user, signup.opportunity, _errors(exc))
+        context = _opportunity_context(user, signup.opportunity, field_errors(exc))
         return render(request, "alumni/opportunity.html", context, status=422)
     messages.success(request, _("Confirmed."))
     return redirect("opportunity", opportunity_id=signup.opportunity_id)
@@ -234,7 +230,7 @@ def signup_confirm(request: HttpRequest, signup_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def opportunity_close(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     opportunity = access.access_opportunity(user, opportunity_id, for_staff=True)
     actions.do_close_opportunity(opportunity=opportunity, closed_by=user)
     messages.success(request, _("Closed: no more sign-ups."))

@@ -16,22 +16,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commonroom.accounts.models import User
+from commonroom.core.http import signed_in_user
+from commonroom.core.validation import field_errors
 from commonroom.peers.buddies import access, actions, pool, queries, why
 from commonroom.peers.buddies.actions import SEED_MAX
 from commonroom.peers.buddies.models import Rhythm
 from commonroom.spaces.checkins import checkin_program
-from commonroom.spaces.space_views import _errors
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _my_page(
     request: HttpRequest, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     state = queries.my_buddy(user, checkin_program(user))
     context: dict[str, Any] = {
         "state": state,
@@ -44,7 +40,7 @@ def _my_page(
 
 
 def _program_or_404(request: HttpRequest) -> Any:
-    program = checkin_program(_user(request))
+    program = checkin_program(signed_in_user(request))
     if program is None:
         raise Http404
     return program
@@ -61,7 +57,7 @@ def my_buddy(request: HttpRequest) -> HttpResponse:
 def opt_in(request: HttpRequest) -> HttpResponse:
     program = _program_or_404(request)
     consenting = request.POST.get("consent") == "1"
-    actions.do_set_opt_in(user=_user(request), program=program, consenting=consenting)
+    actions.do_set_opt_in(user=signed_in_user(request), program=program, consenting=consenting)
     messages.success(
         request,
         _("You are open to being paired with a buddy.")
@@ -76,9 +72,9 @@ def opt_in(request: HttpRequest) -> HttpResponse:
 def request_buddy(request: HttpRequest) -> HttpResponse:
     program = _program_or_404(request)
     try:
-        actions.do_request_buddy(user=_user(request), program=program)
+        actions.do_request_buddy(user=signed_in_user(request), program=program)
     except ValidationError as exc:
-        return _my_page(request, errors=_errors(exc), status=422)
+        return _my_page(request, errors=field_errors(exc), status=422)
     messages.success(request, _("Thank you. Your facilitator will pair you with a buddy soon."))
     return redirect("my_buddy")
 
@@ -88,9 +84,11 @@ def request_buddy(request: HttpRequest) -> HttpResponse:
 def set_rhythm(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = access.access_own_pair(request.user, pair_id)
     try:
-        actions.do_set_rhythm(pair=pair, by=_user(request), rhythm=request.POST.get("rhythm", ""))
+        actions.do_set_rhythm(
+            pair=pair, by=signed_in_user(request), rhythm=request.POST.get("rhythm", "")
+        )
     except ValidationError as exc:
-        return _my_page(request, errors=_errors(exc), status=422)
+        return _my_page(request, errors=field_errors(exc), status=422)
     messages.success(request, _("Your check-in rhythm is saved."))
     return redirect("my_buddy")
 
@@ -100,9 +98,9 @@ def set_rhythm(request: HttpRequest, pair_id: int) -> HttpResponse:
 def end_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = access.access_own_pair(request.user, pair_id)
     try:
-        actions.do_end_pair(pair=pair, by=_user(request))
+        actions.do_end_pair(pair=pair, by=signed_in_user(request))
     except ValidationError as exc:
-        return _my_page(request, errors=_errors(exc), status=422)
+        return _my_page(request, errors=field_errors(exc), status=422)
     messages.success(request, _("Your buddy pairing has ended."))
     return redirect("my_buddy")
 
@@ -119,7 +117,7 @@ def no_thanks(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 
 def _staff_or_404(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in_user(request)
     if not access.is_buddy_staff(user):
         raise Http404
     return user
@@ -179,7 +177,7 @@ def run_pairing(request: HttpRequest, scope: str, scope_id: int) -> HttpResponse
                 fingerprint=request.POST.get("fingerprint", ""),
             )
         except ValidationError as exc:
-            errors, status = _errors(exc), 409
+            errors, status = field_errors(exc), 409
         else:
             done = [
                 _("Pairing done."),

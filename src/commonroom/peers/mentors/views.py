@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from commonroom.accounts.models import User
 from commonroom.care.views.common import errors_into_form
 from commonroom.core import access as core_access
+from commonroom.core.http import signed_in_user
 from commonroom.peers.mentors import access, actions, queries
 from commonroom.peers.mentors import pool as mentor_pool
 from commonroom.peers.mentors.forms import ApplyForm, ConcernForm, MentorDetailsForm, RequestForm
@@ -27,11 +27,6 @@ from commonroom.peers.mentors.models import (
     RequestStatus,
     TrainingTopic,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _say_refusal(request: HttpRequest, exc: ValidationError) -> None:
@@ -45,7 +40,7 @@ def _say_refusal(request: HttpRequest, exc: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def mentor_home(request: HttpRequest) -> HttpResponse:
     """Apply, follow training, sign the agreement, and see my mentees."""
-    user = _user(request)
+    user = signed_in_user(request)
     profiles = list(access.my_profiles(user))
     taken = {p.program_id for p in profiles if p.state != MentorState.RETIRED}
     programs = access.eligible_programs(user).exclude(pk__in=taken)
@@ -76,7 +71,7 @@ def mentor_home(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_context(request: HttpRequest, profile_id: int) -> dict[str, object]:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = access.access_profile(user, profile_id)
     own = profile.user_id == user.pk
     staff = profile.program_id in core_access.administered_program_ids(user) and not own
@@ -109,7 +104,7 @@ def mentor_profile(request: HttpRequest, profile_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mentor_details(request: HttpRequest, profile_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = access.access_profile(user, profile_id)
     if profile.user_id != user.pk:
         raise Http404
@@ -132,7 +127,7 @@ def mentor_details(request: HttpRequest, profile_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_training(request: HttpRequest, profile_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = access.access_profile(user, profile_id)
     try:
         completed_on = dt.date.fromisoformat(request.POST.get("completed_on", ""))
@@ -156,7 +151,7 @@ def record_training(request: HttpRequest, profile_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_training(request: HttpRequest, profile_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = access.access_profile(user, profile_id, as_staff=True)
     try:
         actions.do_confirm_training(
@@ -172,7 +167,7 @@ def confirm_training(request: HttpRequest, profile_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign_boundaries(request: HttpRequest, profile_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = access.access_profile(user, profile_id)
     try:
         version = int(request.POST.get("version", "0"))
@@ -189,7 +184,7 @@ def sign_boundaries(request: HttpRequest, profile_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_state(request: HttpRequest, profile_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     to = request.POST.get("to", "")
     if to not in actions.TRANSITION_ACTIONS:
         messages.error(request, _("Choose a state."))
@@ -211,7 +206,7 @@ def change_state(request: HttpRequest, profile_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     program = access.access_program_as_mentor_staff(user, program_id)
     if request.method == "POST":
         actions.do_set_mentor_settings(
@@ -239,7 +234,7 @@ def roster(request: HttpRequest, program_id: int) -> HttpResponse:
 def matching(request: HttpRequest, program_id: int) -> HttpResponse:
     """GET: a preview with the reason for each match. POST: confirm the
     ticked matches of that preview (refused if anything changed)."""
-    user = _user(request)
+    user = signed_in_user(request)
     program = access.access_program_as_mentor_staff(user, program_id)
     if request.method == "POST":
         pairs = set()
@@ -269,7 +264,7 @@ def matching(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_mentor(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     programs = access.cohort_programs(user)
     form = RequestForm(request.POST or None, programs=programs)
     if request.method == "POST" and form.is_valid():
@@ -301,7 +296,7 @@ def my_mentor(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw_request(request: HttpRequest, request_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     mentor_request = access.access_request(user, request_id)
     try:
         actions.do_withdraw_request(request=mentor_request, by=user)
@@ -317,7 +312,7 @@ def withdraw_request(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     item = access.access_mentorship(user, mentorship_id)
     is_mentor = item.mentor_id == user.pk
     is_mentee = item.mentee_id == user.pk
@@ -341,7 +336,7 @@ def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def end_mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     item = access.access_mentorship(user, mentorship_id)
     actions.do_end_mentorship(mentorship=item, by=user)
     messages.success(request, _("The mentorship has ended."))
@@ -355,7 +350,7 @@ def end_mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def raise_concern(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     item = access.access_mentorship_as_mentor(user, mentorship_id)
     form = ConcernForm(request.POST)
     if form.is_valid():
