@@ -2,9 +2,11 @@
 
 Membership is derived, never stored: the program's spaces belong to its active
 cohort (intake, active, step-down), a therapy group's spaces to the group's
-active cohort, alumni spaces to people whose enrollment completed. Staff (the
-program's admins; a group's facilitators for its spaces, and any facilitator of
-the program for program-wide and alumni spaces) see and moderate them. Moving
+active cohort. Staff (the program's admins; a group's facilitators for its
+spaces, and any facilitator of the program for program-wide spaces) see and
+moderate them. Other scopes are defined by the app that owns them through
+``register_scope``: alumni spaces by the alumni network (people in it for the
+program's access period), buddy and mentorship spaces by their relationship. Moving
 out of a group or changing phase changes these answers at once; open sockets
 are told to re-check (see spaces/events.py).
 """
@@ -24,7 +26,6 @@ from commonroom.care.models import (
     COHORT_PHASES,
     Enrollment,
     GroupMembership,
-    Phase,
     ProgramRole,
     Role,
     TherapyGroup,
@@ -85,10 +86,7 @@ def staff_filter(viewer: User | AnonymousUser) -> Q:
     return (
         Q(program_id__in=core_access.administered_program_ids(viewer))
         | Q(scope=SpaceScope.GROUP, group_id__in=facilitated)
-        | Q(
-            scope__in=[SpaceScope.PROGRAM, SpaceScope.ALUMNI],
-            program_id__in=_facilitated_program_ids(viewer),
-        )
+        | Q(scope=SpaceScope.PROGRAM, program_id__in=_facilitated_program_ids(viewer))
         | _registered(viewer, lambda rule: rule.staff)
     )
 
@@ -101,10 +99,6 @@ def member_filter(viewer: User | AnonymousUser) -> Q:
             program_id__in=_enrolled_program_ids(viewer, COHORT_PHASES),
         )
         | Q(scope=SpaceScope.GROUP, group_id__in=core_access.cohort_group_ids(viewer))
-        | Q(
-            scope=SpaceScope.ALUMNI,
-            program_id__in=_enrolled_program_ids(viewer, frozenset({Phase.COMPLETED})),
-        )
         | _registered(viewer, lambda rule: rule.members)
     )
 
@@ -126,9 +120,10 @@ def is_moderator(viewer: User | AnonymousUser, space: Space) -> bool:
 
 
 def can_see(viewer: User | AnonymousUser, space_id: int) -> bool:
-    """The same rule as ``spaces_visible_to`` for one space, in one query:
-    sockets ask it on every delivery (tests/spaces/test_access_equivalence.py
-    checks that the two agree)."""
+    """The same rule as ``spaces_visible_to`` for one space, in a fixed number
+    of queries (the space, plus the alumni rule's periods): sockets ask it when
+    they subscribe, live events ask ``member_ids`` (tests/spaces/
+    test_access_equivalence.py checks that all of them agree)."""
     if not core_access.is_signed_in(viewer):
         return False
     if viewer.is_superuser:
@@ -158,9 +153,8 @@ def can_see(viewer: User | AnonymousUser, space_id: int) -> bool:
         .filter(
             Exists(admin)
             | Q(scope=SpaceScope.GROUP) & (Exists(facilitates_group) | Exists(in_group_cohort))
-            | Q(scope__in=[SpaceScope.PROGRAM, SpaceScope.ALUMNI]) & Exists(facilitates_in_program)
-            | Q(scope=SpaceScope.PROGRAM) & Exists(enrolled.filter(phase__in=COHORT_PHASES))
-            | Q(scope=SpaceScope.ALUMNI) & Exists(enrolled.filter(phase=Phase.COMPLETED))
+            | Q(scope=SpaceScope.PROGRAM)
+            & (Exists(facilitates_in_program) | Exists(enrolled.filter(phase__in=COHORT_PHASES)))
             | _registered(viewer, lambda rule: rule.members)
             | _registered(viewer, lambda rule: rule.staff)
         )
@@ -202,7 +196,7 @@ def member_ids(space: Space) -> set[int]:
     rule = SCOPE_RULES.get(space.scope)
     if rule is not None:
         return {uid for uid in staff | rule.member_ids(space) if uid is not None}
-    if space.scope not in (SpaceScope.GROUP, SpaceScope.PROGRAM, SpaceScope.ALUMNI):
+    if space.scope not in (SpaceScope.GROUP, SpaceScope.PROGRAM):
         return staff  # an owning app that is not installed: its peers are unknown
     if space.scope == SpaceScope.GROUP:
         assert space.group_id is not None
@@ -220,11 +214,10 @@ def member_ids(space: Space) -> set[int]:
                 "facilitators", flat=True
             )
         )
-        phases = COHORT_PHASES if space.scope == SpaceScope.PROGRAM else {Phase.COMPLETED}
         peers = set(
-            Enrollment.objects.filter(program_id=space.program_id, phase__in=phases).values_list(
-                "user_id", flat=True
-            )
+            Enrollment.objects.filter(
+                program_id=space.program_id, phase__in=COHORT_PHASES
+            ).values_list("user_id", flat=True)
         )
     return {uid for uid in staff | peers if uid is not None}
 

@@ -1,7 +1,7 @@
 """The program's alumni access period: 0 keeps alumni for as long as the
 program runs the network; otherwise they leave it that many months after
-completing. (Alumni spaces are governed by spaces/access.py and are not
-shortened by this setting; see the README.)"""
+completing. The same period governs the alumni spaces
+(test_alumni_spaces.py)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ for the program's ``alumni_access_months`` after completion (0: for as long
 as the program keeps the network). Staff of the program (facilitators and
 program admins) see everything and create; program admins set the policy.
 Anyone else gets 404.
+
+The same rule governs the program's alumni spaces (scope ALUMNI): this app
+registers it with spaces/access.py, so the space list, the one-space check
+and the event recipients of an open socket all end with the period.
 """
 
 from __future__ import annotations
@@ -14,18 +18,26 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from commonroom.accounts.models import User
-from commonroom.care.models import STAFF_ROLES, Enrollment, Phase, Program, ProgramRole
+from commonroom.care.models import (
+    STAFF_ROLES,
+    Enrollment,
+    Phase,
+    Program,
+    ProgramRole,
+    TherapyGroup,
+)
 from commonroom.core import access as core_access
 from commonroom.peers.alumni.models import (
     AlumniNetworkSettings,
     VolunteerOpportunity,
     VolunteerSignup,
 )
+from commonroom.spaces.models import Space, SpaceScope
 
 
 def access_months(program_id: int) -> int:
@@ -39,29 +51,74 @@ def access_ends_at(completed_at: datetime, months: int) -> datetime | None:
     return None if months == 0 else completed_at + relativedelta(months=months)
 
 
+def in_network(completed_at: datetime, months: int, now: datetime) -> bool:
+    """The one rule: still in the network ``now`` after completing then."""
+    ends = access_ends_at(completed_at, months)
+    return ends is None or now < ends
+
+
+def alumni_user_ids(program_id: int, *, now: datetime | None = None) -> set[int]:
+    """Everyone in this program's alumni network today."""
+    now = now or timezone.now()
+    months = access_months(program_id)
+    completed = Enrollment.objects.filter(program_id=program_id, phase=Phase.COMPLETED)
+    return {
+        user_id
+        for user_id, completed_at in completed.values_list("user_id", "phase_changed_at")
+        if in_network(completed_at, months, now)
+    }
+
+
 def alumni_program_ids(viewer: User | AnonymousUser, *, now: datetime | None = None) -> set[int]:
     """The programs whose alumni network this person is in today."""
     if not core_access.is_signed_in(viewer):
         return set()
+    return _alumni_program_ids_of(core_access.viewer_id(viewer), now=now)
+
+
+def _alumni_program_ids_of(user_id: int, *, now: datetime | None = None) -> set[int]:
+    """One query: each completed enrollment with its program's period."""
     now = now or timezone.now()
-    completed = dict(
-        Enrollment.objects.filter(
-            user_id=core_access.viewer_id(viewer), phase=Phase.COMPLETED
-        ).values_list("program_id", "phase_changed_at")
+    completed = Enrollment.objects.filter(user_id=user_id, phase=Phase.COMPLETED).values_list(
+        "program_id", "phase_changed_at", "program__alumni_settings__alumni_access_months"
     )
-    if not completed:
-        return set()
-    months = dict(
-        AlumniNetworkSettings.objects.filter(program_id__in=completed).values_list(
-            "program_id", "alumni_access_months"
+    return {
+        program_id
+        for program_id, completed_at, months in completed
+        if in_network(completed_at, months or 0, now)
+    }
+
+
+# --- the program's alumni spaces ------------------------------------------------------
+
+
+def _space_members(user_id: int) -> Q:
+    return Q(program_id__in=_alumni_program_ids_of(user_id))
+
+
+def _space_staff(user_id: int) -> Q:
+    """Any facilitator of the program, as for its program-wide spaces."""
+    return Q(
+        program_id__in=TherapyGroup.objects.filter(facilitators__pk=user_id).values("program_id")
+    )
+
+
+def _space_member_ids(space: Space) -> set[int]:
+    facilitators = set(
+        TherapyGroup.objects.filter(program_id=space.program_id).values_list(
+            "facilitators", flat=True
         )
     )
-    result = set()
-    for program_id, completed_at in completed.items():
-        ends = access_ends_at(completed_at, months.get(program_id, 0))
-        if ends is None or now < ends:
-            result.add(program_id)
-    return result
+    return {uid for uid in facilitators | alumni_user_ids(space.program_id) if uid is not None}
+
+
+def register_alumni_spaces() -> None:
+    from commonroom.spaces.access import ScopeRule, register_scope
+
+    register_scope(
+        SpaceScope.ALUMNI,
+        ScopeRule(members=_space_members, staff=_space_staff, member_ids=_space_member_ids),
+    )
 
 
 def staff_program_ids(viewer: User | AnonymousUser) -> set[int]:
