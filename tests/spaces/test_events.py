@@ -363,6 +363,17 @@ def test_append_refuses_a_key_outside_the_allow_list_and_writes_nothing() -> Non
 
 
 @pytest.mark.django_db
+def test_an_author_carries_only_name_alias_and_badge() -> None:
+    with pytest.raises(events.PayloadNotAllowed):
+        events.append(
+            "space.1",
+            "message.new",
+            {"message_id": 1, "author": {"name": "Sam", "alias": False, "id": 7}},
+        )
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
 def test_append_refuses_an_unknown_kind() -> None:
     with pytest.raises(events.PayloadNotAllowed):
         events.append("space.1", "message.scored", {"message_id": 1})
@@ -429,6 +440,7 @@ def test_an_alias_post_event_shows_the_alias_and_never_the_name(
     assert event.payload["author"] == {
         "name": actions.alias_for(group_space, participant.pk),
         "alias": True,
+        "peer_mentor": False,
     }
     assert event.payload["message_id"] == message.pk
     assert "author_id" not in event.payload  # an id would link the alias to a person
@@ -445,7 +457,7 @@ def test_a_named_post_event_shows_the_display_name_only(
         space=group_space, author=participant, body="Hi all", client_id=uuid.uuid4(), thread=thread
     )
     event = Event.objects.get(kind="message.new")
-    assert event.payload["author"] == {"name": "Sam", "alias": False}
+    assert event.payload["author"] == {"name": "Sam", "alias": False, "peer_mentor": False}
     assert "Samuel" not in json.dumps(event.payload)
 
 

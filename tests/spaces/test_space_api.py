@@ -149,7 +149,12 @@ def test_post_is_201_and_a_retry_is_200_with_the_same_message(
     body = first.json()
     assert body["html"] == "<p>Day <strong>5</strong></p>\n"
     assert body["client_id"] == payload["client_id"]
-    assert body["author"] == {"name": "Sam", "alias": False, "real_name": None}
+    assert body["author"] == {
+        "name": "Sam",
+        "alias": False,
+        "real_name": None,
+        "peer_mentor": False,
+    }
     assert Message.objects.count() == 1
     assert Event.objects.filter(kind="message.new").count() == 1
 
@@ -222,10 +227,20 @@ def test_staff_see_alias_authors_and_peers_do_not(
     say(thread, participant, "Hard day", as_alias=True)
     alias = actions.alias_for(thread.space, participant.pk)
     (peer_view,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()
-    assert peer_view["author"] == {"name": alias, "alias": True, "real_name": None}
+    assert peer_view["author"] == {
+        "name": alias,
+        "alias": True,
+        "real_name": None,
+        "peer_mentor": False,
+    }
     assert "Sam" not in str(peer_view)
     (staff_view,) = api_as(facilitator).get(f"/threads/{thread.pk}/messages").json()
-    assert staff_view["author"] == {"name": alias, "alias": True, "real_name": "Sam"}
+    assert staff_view["author"] == {
+        "name": alias,
+        "alias": True,
+        "real_name": "Sam",
+        "peer_mentor": False,
+    }
 
 
 def test_alias_is_refused_where_the_space_does_not_allow_it(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from commonroom.accounts.models import User
-from commonroom.care.models import Enrollment, GroupMembership, TherapyGroup
+from commonroom.care.models import Enrollment, GroupMembership, ProgramRole, Role, TherapyGroup
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,14 @@ def program_enrollments(program_id: int) -> list[Enrollment]:
         )
         .order_by("user__display_name")
     )
+
+
+def peer_mentor_ids(user_ids: Iterable[int] | None = None) -> set[int]:
+    """Everyone who holds the peer-mentor role (of ``user_ids`` if given), in
+    one query. The role is held exactly while a mentor is active
+    (peers/mentors), and whoever holds it carries the "Peer mentor, not a
+    licensed therapist" badge wherever their name is shown."""
+    roles = ProgramRole.objects.filter(role=Role.PEER_MENTOR)
+    if user_ids is not None:
+        roles = roles.filter(user_id__in=list(user_ids))
+    return set(roles.values_list("user_id", flat=True))

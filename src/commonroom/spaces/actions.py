@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
+from commonroom.care.queries import peer_mentor_ids
 from commonroom.core.validation import refuse
 from commonroom.spaces import access, events
 from commonroom.spaces.models import (
@@ -95,7 +96,13 @@ def message_payload(message: Message) -> dict[str, Any]:
         "message_id": message.pk,
         "thread_id": message.thread_id,
         "parent_id": message.parent_id,
-        "author": {"name": shown_author(message), "alias": message.as_alias},
+        "author": {
+            "name": shown_author(message),
+            "alias": message.as_alias,
+            # The badge belongs to the name: an alias post shows neither.
+            "peer_mentor": not message.as_alias
+            and message.author_id in peer_mentor_ids([message.author_id]),
+        },
         "html": to_html(message.body),
         "created_at": message.created_at.isoformat(),
     }

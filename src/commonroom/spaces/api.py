@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.care.queries import peer_mentor_ids
 from commonroom.spaces import access, actions, events, queries
 from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Space, Thread
 
@@ -57,6 +58,11 @@ class AuthorOut(Schema):
     alias: bool
     real_name: str | None = Field(
         default=None, description="Who wrote an alias post: moderators only."
+    )
+    peer_mentor: bool = Field(
+        default=False,
+        description='Shown with the badge "Peer mentor, not a licensed therapist" '
+        "(never on an alias post).",
     )
 
 
@@ -175,15 +181,17 @@ def _thread_out(thread: Thread, message_count: int | None = None) -> dict[str, A
     }
 
 
-def _message_out(line: queries.MessageLine) -> dict[str, Any]:
+def _message_out(line: queries.MessageLine, mentors: set[int]) -> dict[str, Any]:
     message = line.message
     buttons = line.reactions
+    author = {"name": line.author, "alias": message.as_alias, "real_name": line.real_author}
+    author["peer_mentor"] = not message.as_alias and message.author_id in mentors
     return {
         "id": message.pk,
         "thread_id": message.thread_id,
         "parent_id": message.parent_id,
         "client_id": message.client_id if line.mine else None,
-        "author": {"name": line.author, "alias": message.as_alias, "real_name": line.real_author},
+        "author": author,
         "mine": line.mine,
         "html": line.html,
         "body": "" if line.removed else message.body,
@@ -202,7 +210,7 @@ def _one_message(request: HttpRequest, message: Message) -> dict[str, Any]:
     line = queries.message_line(message, viewer, moderator=moderator)
     if not line.removed:
         line.reactions = queries.message_reactions(message, viewer)
-    return _message_out(line)
+    return _message_out(line, peer_mentor_ids([message.author_id]))
 
 
 # --- spaces -----------------------------------------------------------------------
@@ -284,7 +292,8 @@ def list_messages(request: HttpRequest, thread_id: int) -> list[dict[str, Any]]:
     moderator = access.is_moderator(viewer, thread.space)
     lines = queries.thread_lines(thread, viewer, moderator=moderator)
     actions.do_mark_read(user=viewer, space=thread.space)
-    return [_message_out(line) for line in lines]
+    mentors = peer_mentor_ids({line.message.author_id for line in lines})
+    return [_message_out(line, mentors) for line in lines]
 
 
 @router.post("/threads/{thread_id}/messages", response={200: MessageOut, 201: MessageOut})

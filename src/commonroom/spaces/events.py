@@ -61,7 +61,13 @@ ALLOWED_KEYS: dict[str, frozenset[str]] = {
 # exactly what the group sees in the post: never the person's id, streak,
 # audience or anything staff-only.
 CHECKIN_KEYS = frozenset({"mood", "craving", "sleep_hours", "grateful_for", "note"})
-NESTED_KEYS: dict[tuple[str, str], frozenset[str]] = {("message.new", "checkin"): CHECKIN_KEYS}
+# The author of a message: the shown name (display name, or alias), whether it
+# is an alias, and whether the name carries the peer-mentor badge.
+AUTHOR_KEYS = frozenset({"name", "alias", "peer_mentor"})
+NESTED_KEYS: dict[tuple[str, str], frozenset[str]] = {
+    ("message.new", "checkin"): CHECKIN_KEYS,
+    ("message.new", "author"): AUTHOR_KEYS,
+}
 
 
 class PayloadNotAllowed(ValueError):

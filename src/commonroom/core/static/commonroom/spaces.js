@@ -66,6 +66,8 @@ function appendMessage(payload) {
   item.dataset.message = id;
   item.classList.add("arrived");
   item.querySelector(".message-author").textContent = payload.author ? payload.author.name : "";
+  const badge = item.querySelector(".mentor-badge-slot");
+  if (badge) badge.hidden = !(payload.author && payload.author.peer_mentor);
   const time = item.querySelector("time");
   time.dateTime = payload.created_at;
   time.textContent = new Date(payload.created_at).toLocaleString([], {
