@@ -14,13 +14,16 @@ time minus send time. Three servers get the same client harness:
 
 - *ours*: commonroom.asgi under uvicorn with the default pub/sub channel layer;
   the publisher calls ``spaces.events.append`` (stores the event, then one
-  ``group_send``). Each event's access is re-checked once per server process
-  (realtime/fanout.py), whatever the number of sockets; the server's database
-  connections come from a psycopg pool (``COMMONROOM_DB_POOL_SIZE``).
-- *naive*: the same app with ``channels_redis.core.RedisChannelLayer``, whose
-  ``group_send`` does per-member work in Redis. The bench swaps the backend in
-  the server and publisher processes only (``settings.CHANNEL_LAYERS``); the
-  settings module is untouched.
+  ``group_send``). Each server process joins a stream's group once and hands
+  each event to its local sockets itself (realtime/fanout.py): one access
+  check and one JSON encoding per event per process, whatever the number of
+  sockets. The server's database connections come from a psycopg pool
+  (``COMMONROOM_DB_POOL_SIZE``).
+- *naive*: the textbook Channels design on ``channels_redis.core.RedisChannelLayer``:
+  every socket joins the stream's group, ``group_send`` queues one message
+  per socket, and each socket checks its own access (``use_per_socket_design``).
+  The bench swaps the backend and the design in the server and publisher
+  processes only; the settings module is untouched.
 - *bare*: a tiny ``websockets`` server fed by Redis pub/sub (``PUBLISH`` per
   message, ``websockets.broadcast`` to the stream's sockets): the ceiling.
 
@@ -73,8 +76,41 @@ def setup_django(layer: str) -> None:
     settings.CHANNEL_LAYERS["default"]["BACKEND"] = LAYERS[layer]
 
 
+def use_per_socket_design() -> None:
+    """The naive design, for the *naive* server only: Channels' textbook
+    fan-out. Every socket joins each stream's group itself, so the layer's
+    ``group_send`` queues one message per socket, and every socket checks its
+    own access at each event (``may_read``, the rule every delivery must
+    keep). The consumer's dedup, gap refill and backlog are ours, unchanged:
+    only the per-process hub (realtime/fanout.py) is taken out."""
+    from commonroom.realtime import consumers, fanout
+    from commonroom.spaces.events import group_name
+
+    class PerSocketGroups:
+        def __init__(self, layer: Any) -> None:
+            self.layer = layer
+
+        async def follow(self, key: str, follower: Any) -> None:
+            await self.layer.group_add(group_name(key), follower.channel_name)
+
+        async def unfollow(self, key: str, follower: Any) -> None:
+            await self.layer.group_discard(group_name(key), follower.channel_name)
+
+    async def stream_event(self: Any, message: dict[str, Any]) -> None:
+        event = message["event"]
+        allowed = await consumers.may_read(self.user_id, event["stream"])
+        sending = self.offer(event, json.dumps(event), frozenset({self.user_id} if allowed else ()))
+        if sending is not None:
+            await sending
+
+    fanout.hub = PerSocketGroups  # type: ignore[assignment]
+    consumers.EventConsumer.stream_event = stream_event  # type: ignore[attr-defined]
+
+
 def serve_app(layer: str, port: int) -> None:
     setup_django(layer)
+    if os.environ.get("BENCH_DESIGN") == "per-socket":
+        use_per_socket_design()
     import uvicorn
 
     from commonroom.asgi import application
@@ -476,7 +512,8 @@ POOLED = {"COMMONROOM_DB_POOL_SIZE": "4"}
 SERVERS: dict[str, tuple[str, dict[str, str]]] = {
     "ours": ("pubsub", POOLED),
     "ours-nopool": ("pubsub", {}),  # a new PostgreSQL connection per database call
-    "naive": ("core", POOLED),
+    # Channels' default layer and per-socket groups and checks (use_per_socket_design).
+    "naive": ("core", POOLED | {"BENCH_DESIGN": "per-socket"}),
 }
 
 

@@ -142,28 +142,104 @@ async def test_the_live_frame_is_the_json_send_json_sent(
     assert json.loads(frame) == stored.as_json()
 
 
-async def test_a_shared_frame_is_encoded_once_per_event() -> None:
-    shared = fanout.Fanout()
-    event = {"type": "event", "stream": "space.1", "position": 4, "kind": "thread.new",
-             "payload": {"thread_id": 1, "title": "Hé"}}  # fmt: skip
-    with mock.patch.object(fanout, "readers", return_value=frozenset({7})) as check:
-        assert await shared.may_read(7, "space.1", 4)
-        assert not await shared.may_read(8, "space.1", 4)
+class _Follower:
+    """A socket as the hub sees it: records what it was offered."""
+
+    def __init__(self, user_id: int, *, stuck: bool = False) -> None:
+        self.user_id = user_id
+        self.stuck = stuck
+        self.frames: list[str] = []
+        self.closed = False
+
+    def offer(self, event: dict[str, Any], frame: str, allowed: frozenset[int]) -> Any:
+        if self.user_id not in allowed:
+            return None
+        return self._send(frame)
+
+    async def _send(self, frame: str) -> None:
+        if self.stuck:
+            await asyncio.Event().wait()  # a client that never reads
+        self.frames.append(frame)
+
+    async def close_slow(self) -> None:
+        self.closed = True
+
+
+def _event(position: int, stream: str = "space.1") -> dict[str, Any]:
+    return {"type": "event", "stream": stream, "position": position, "kind": "thread.new",
+            "payload": {"thread_id": 1, "title": "Hé"}}  # fmt: skip
+
+
+async def test_the_hub_joins_a_stream_once_and_leaves_with_its_last_socket() -> None:
+    from channels.layers import InMemoryChannelLayer
+
+    layer = InMemoryChannelLayer()
+    hub = fanout.Hub(layer)
+    first, second = _Follower(7), _Follower(8)
+    await hub.follow("space.1", first)
+    await hub.follow("space.1", second)
+    assert list(layer.groups["events.space.1"]) == [hub.channel]
+    await hub.unfollow("space.1", first)
+    assert list(layer.groups["events.space.1"]) == [hub.channel]
+    await hub.unfollow("space.1", second)
+    assert "events.space.1" not in layer.groups or not layer.groups["events.space.1"]
+    assert hub.followers == {}
+
+
+async def test_one_check_and_one_frame_per_event_for_every_socket() -> None:
+    from channels.layers import InMemoryChannelLayer
+
+    hub = fanout.Hub(InMemoryChannelLayer())
+    people = [_Follower(7), _Follower(8), _Follower(9)]
+    for person in people:
+        await hub.follow("space.1", person)
+    with mock.patch.object(fanout, "readers", return_value=frozenset({7, 8})) as check:
+        await hub.deliver(_event(4), after=None)
     assert check.call_count == 1
-    first = shared.frame(dict(event))
-    assert first == await EventConsumer.encode_json(event)
-    assert shared.frame(dict(event)) is first
+    assert people[0].frames == people[1].frames
+    assert people[0].frames[0] is people[1].frames[0]  # the same encoded text
+    assert people[0].frames[0] == await EventConsumer.encode_json(_event(4))
+    assert people[2].frames == []
 
 
-async def test_a_failed_check_is_not_kept() -> None:
-    shared = fanout.Fanout()
+async def test_a_stuck_socket_is_closed_and_does_not_hold_up_the_others() -> None:
+    from channels.layers import InMemoryChannelLayer
+
+    hub = fanout.Hub(InMemoryChannelLayer())
+    stuck, reader = _Follower(7, stuck=True), _Follower(8)
+    for person in (stuck, reader):
+        await hub.follow("space.1", person)
     with (
-        mock.patch.object(fanout, "readers", side_effect=[RuntimeError("db down"), {7}]),
-        pytest.raises(RuntimeError),
+        mock.patch.object(fanout, "SEND_TIMEOUT", 0.05),
+        mock.patch.object(fanout, "readers", return_value=frozenset({7, 8})),
     ):
-        await shared.may_read(7, "space.1", 1)
-    with mock.patch.object(fanout, "readers", return_value=frozenset({7})):
-        assert await shared.may_read(7, "space.1", 1)
+        await hub.deliver(_event(1), after=None)
+        await hub.deliver(_event(2), after=None)
+    assert len(reader.frames) == 2
+    assert stuck.closed
+
+
+async def test_a_failed_check_loses_that_hint_only() -> None:
+    """The database is down for one event: that event is not delivered live
+    (the log still has it, and the socket refills the gap at the next one)."""
+    from channels.layers import InMemoryChannelLayer
+
+    layer = InMemoryChannelLayer()
+    hub = fanout.Hub(layer)
+    reader = _Follower(7)
+    await hub.follow("space.1", reader)
+    with mock.patch.object(
+        fanout, "readers", side_effect=[RuntimeError("db down"), frozenset({7})]
+    ):
+        for position in (1, 2):
+            await layer.group_send(
+                "events.space.1", {"type": "stream.event", "event": _event(position)}
+            )
+        for _ in range(50):
+            if reader.frames:
+                break
+            await asyncio.sleep(0.01)
+    assert [json.loads(f)["position"] for f in reader.frames] == [2]
 
 
 # --- publishing from sync code -----------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Coroutine
 from importlib import import_module
 from typing import Any
 
@@ -28,6 +29,7 @@ from commonroom.spaces import events
 # Close codes in the application range (4000-4999), documented in docs/realtime.md.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_MFA_REQUIRED = 4403
+CLOSE_TOO_SLOW = 4408  # the client resumes from its last positions
 MAX_STREAMS = 200  # streams one socket may follow
 
 
@@ -66,18 +68,6 @@ def idle_deadline(session_key: str, user_id: int, idle_seconds: int, since: floa
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        """Channels runs ``close_old_connections`` on the database thread
-        before every handler: one thread hop per socket per live event, which
-        serialised a 2,000-member space's deliveries on that one thread. The
-        live-event handler touches the database only through
-        ``database_sync_to_async`` (which closes old connections around its
-        own call), so it skips the hop; every other message keeps it."""
-        if message.get("type") == "stream.event":
-            await self.stream_event(message)
-            return
-        await super().dispatch(message)
-
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -129,8 +119,12 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             watch.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        hub = fanout.hub(self.channel_layer)
         for key in list(getattr(self, "positions", {})):
-            await self.channel_layer.group_discard(events.group_name(key), self.channel_name)
+            await hub.unfollow(key, self)
+        getattr(self, "positions", {}).clear()
+        for task in list(getattr(self, "_tasks", ())):
+            task.cancel()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -146,11 +140,13 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
 
     async def subscribe(self, wanted: dict[str, Any]) -> None:
         """``{"space.3": 41, "user.7": 0}``: for each stream the client may
-        read, join its group first and then send the backlog after the given
-        position, so nothing published in between is missed; live events at or
-        below the last sent position are dropped as duplicates."""
+        read, register with this process's hub first and then send the
+        backlog after the given position, so nothing published in between is
+        missed; live events at or below the last sent position are dropped as
+        duplicates."""
         if not hasattr(self, "positions"):
             self.positions: dict[str, int] = {}
+        hub = fanout.hub(self.channel_layer)
         for key, position in list(wanted.items())[:MAX_STREAMS]:
             # bool is an int in Python: ``true`` must not pass for position 1.
             if (
@@ -164,49 +160,82 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             if not await may_read(self.user_id, key):
                 await self.send_json({"type": "error", "code": "not_found", "stream": key})
                 continue
-            await self.channel_layer.group_add(events.group_name(key), self.channel_name)
-            self.positions[key] = position
-            await self.send_backlog(key)
-            await self.send_json(
-                {"type": "subscribed", "stream": key, "position": self.positions[key]}
-            )
+            async with self._sending:
+                self.positions[key] = position
+                await hub.follow(key, self)
+                await self.send_backlog(key)
+                await self.send_json(
+                    {"type": "subscribed", "stream": key, "position": self.positions[key]}
+                )
+
+    @property
+    def _sending(self) -> asyncio.Lock:
+        """Held while this socket sends a backlog, so a live event that
+        arrives meanwhile waits for it instead of racing it."""
+        lock = getattr(self, "_sending_lock", None)
+        if lock is None:
+            lock = self._sending_lock = asyncio.Lock()
+        return lock
 
     async def send_backlog(self, key: str) -> None:
-        while True:
+        while key in self.positions:
             batch = await database_sync_to_async(events.since)(key, self.positions[key])
             for event in batch:
+                if key not in self.positions:
+                    return  # unsubscribed meanwhile
                 await self.send_json(event.as_json())
                 self.positions[key] = event.position
             if len(batch) < events.BACKLOG_BATCH:
                 return
 
-    async def stream_event(self, message: dict[str, Any]) -> None:
-        """A live event from the channel layer (at most once, maybe late)."""
-        event = message["event"]
-        key = event["stream"]
+    def offer(
+        self, event: dict[str, Any], frame: str, allowed: frozenset[int]
+    ) -> Awaitable[None] | None:
+        """A live event from this process's hub (fanout.py), which checked
+        access once for every socket. Returns the send of the shared frame
+        for the hub to run with the others' (under a timeout), or None when
+        there is nothing to send now or the work was handed to a task."""
+        key, position = event["stream"], event["position"]
         last = getattr(self, "positions", {}).get(key)
-        if last is None or event["position"] <= last:
-            return  # not subscribed, or already sent from the backlog
+        if last is None or position <= last:
+            return None  # not subscribed, or already sent from the backlog
         # Membership is checked again at delivery: a removal whose close
-        # message was lost still stops delivery here. The check is made once
-        # per event for every socket of this process (realtime/fanout.py).
-        shared = fanout.shared()
-        if not await shared.may_read(self.user_id, key, event["position"]):
-            await self.unsubscribe(key)
-            return
-        last = self.positions.get(key)
-        if last is None or event["position"] <= last:
-            return  # unsubscribed, or sent from a backlog, while waiting
-        if event["position"] > last + 1:
-            await self.send_backlog(key)  # a hint was lost: fill the gap in order
-            return
-        # The same text send_json would send, encoded once for every socket.
-        await self.send(text_data=shared.frame(event))
-        self.positions[key] = event["position"]
+        # message was lost still stops delivery here.
+        if self.user_id not in allowed:
+            self._background(self.unsubscribe(key))
+            return None
+        if position > last + 1 or self._sending.locked():
+            # A hint was lost, or a backlog is going out: refill in order.
+            self._background(self.catch_up(key))
+            return None
+        self.positions[key] = position
+        sending: Awaitable[None] = self.send(text_data=frame)
+        return sending
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        tasks = getattr(self, "_tasks", None)
+        if tasks is None:
+            tasks = set()
+            self._tasks: set[asyncio.Task[None]] = tasks
+        tasks.add(task)  # kept referenced until done
+        task.add_done_callback(tasks.discard)
+
+    async def catch_up(self, key: str) -> None:
+        """Fills the gap from the event log, in order, after any backlog
+        already going out."""
+        async with self._sending:
+            await self.send_backlog(key)
+
+    async def close_slow(self) -> None:
+        """A socket that cannot keep up: closed, so it cannot hold up its
+        stream for the others; the client reconnects and resumes."""
+        await self.close(code=CLOSE_TOO_SLOW)
 
     async def unsubscribe(self, key: str) -> None:
-        self.positions.pop(key, None)
-        await self.channel_layer.group_discard(events.group_name(key), self.channel_name)
+        if self.positions.pop(key, None) is None:
+            return
+        await fanout.hub(self.channel_layer).unfollow(key, self)
         await self.send_json({"type": "unsubscribed", "stream": key})
 
     async def session_end(self, event: dict[str, Any]) -> None:

@@ -1,33 +1,40 @@
-"""One access check and one encoding per event per process, not per socket.
+"""Live events reach a process once and its sockets from there.
 
-Every live event is checked again at delivery (a removal whose close message
-was lost, a phase change, a deactivation by a bulk update must stop delivery at
-the next event). Asking ``can_see`` for each socket made a 2,000-member space
-cost 4,000 queries per message. Instead, the first socket of this process that
-receives an event asks the database once who may read its stream now
-(``readers``); every other socket of the process that receives the same event
-waits for that answer and delivers iff its person is in it. The event's JSON
-is encoded once too and sent as the same text frame to all of them.
+Each server process has one ``Hub`` (per event loop). A socket that subscribes
+to a stream registers with the hub; the hub, not the socket, joins the
+stream's channel-layer group, once per process. When an event arrives the hub
 
-The answer is keyed by (stream, position), so each new event asks again: a
-change of membership takes effect at the next event, exactly as strict as
-asking per socket. A few recent answers are kept (briefly) for sockets that
-receive an event late.
+- asks the database once who may read the stream now (``readers``): a removal
+  whose close message was lost, a phase change, a deactivation by a bulk
+  update all stop delivery at the next event, exactly as strict as asking per
+  socket, but one call per event per process instead of one per socket;
+- encodes the event's JSON once;
+- offers it to each local socket, which keeps its own guarantees: nothing at
+  or below its last position (no duplicates), a gap refilled from the event log
+  in order, a person no longer among the readers unsubscribed;
+- writes the shared frame to the sockets that are in order, all at once.
+
+Before, every socket joined the group itself, so the channel layer queued one
+message per socket per event and woke one consumer task each: a 2,000-member
+space cost 2,000 decodes and dispatches per event. Events of one stream are
+delivered in order; different streams do not wait for each other. A socket
+that cannot take a frame within ``SEND_TIMEOUT`` is closed, so it cannot hold
+up its stream; its client reconnects and resumes from its last positions.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any
+import logging
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 
-RECENT = 256  # events whose answer and frame are kept for late sockets
-KEEP_SECONDS = 5.0  # and for at most this long
+log = logging.getLogger(__name__)
+
+SEND_TIMEOUT = 5.0  # seconds a socket may take to accept one frame
 
 
 def parse_stream(key: str) -> tuple[str, int] | None:
@@ -72,68 +79,128 @@ def readers(key: str) -> frozenset[int]:
     )
 
 
-@dataclass
-class _Entry:
-    check: asyncio.Future[frozenset[int]]
-    at: float
-    frame: str | None = None
+class Follower(Protocol):
+    """What the hub needs of a socket (realtime/consumers.py EventConsumer)."""
+
+    def offer(
+        self, event: dict[str, Any], frame: str, allowed: frozenset[int]
+    ) -> Awaitable[None] | None: ...
+
+    async def close_slow(self) -> None: ...
 
 
-@dataclass
-class Fanout:
-    """The shared answers of one event loop (one per server process)."""
+class Hub:
+    """The live events of one event loop (one per server process)."""
 
-    recent: OrderedDict[tuple[str, int], _Entry] = field(default_factory=OrderedDict)
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        self.followers: dict[str, set[Follower]] = {}
+        self.channel: str | None = None
+        self.receiver: asyncio.Task[None] | None = None
+        self.tails: dict[str, asyncio.Task[None]] = {}
+        self._started = asyncio.Lock()
 
-    def _entry(self, key: str, position: int) -> _Entry:
-        now = time.monotonic()
-        entry = self.recent.get((key, position))
-        if entry is not None and now - entry.at <= KEEP_SECONDS:
-            self.recent.move_to_end((key, position))
-            return entry
-        task = asyncio.ensure_future(database_sync_to_async(readers)(key))
-        entry = _Entry(check=task, at=now)
-        self.recent[(key, position)] = entry
-        task.add_done_callback(lambda done: self._forget_failure(key, position, done))
-        while len(self.recent) > RECENT:
-            self.recent.popitem(last=False)
-        return entry
+    async def _channel(self) -> str:
+        async with self._started:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("hub.")
+                self.receiver = asyncio.ensure_future(self._receive())
+            return self.channel
 
-    def _forget_failure(self, key: str, position: int, done: asyncio.Future[Any]) -> None:
-        """A failed check is not kept: the next socket asks again."""
-        if done.cancelled() or done.exception() is not None:
-            entry = self.recent.get((key, position))
-            if entry is not None and entry.check is done:
-                del self.recent[(key, position)]
+    async def follow(self, key: str, follower: Follower) -> None:
+        """Registers a socket for a stream; the first one of this process
+        joins the stream's group. Returns once the group is joined, so an
+        event stored after this returns reaches the socket live or through
+        its backlog."""
+        from commonroom.spaces.events import group_name
 
-    async def may_read(self, user_id: int, key: str, position: int) -> bool:
-        """Whether this person may receive the event at ``position``; one
-        database call per event per process, shared by every socket."""
-        entry = self._entry(key, position)
-        # Shielded: a socket that disconnects while waiting must not cancel
-        # the check the other sockets are waiting for.
-        return user_id in await asyncio.shield(entry.check)
+        channel = await self._channel()
+        group = self.followers.setdefault(key, set())
+        first = not group
+        group.add(follower)
+        if first:
+            await self.layer.group_add(group_name(key), channel)
 
-    def frame(self, event: dict[str, Any]) -> str:
-        """The event as the text frame every socket sends (``send_json``'s
-        encoding), encoded once."""
-        entry = self.recent.get((event["stream"], event["position"]))
-        if entry is None:  # already forgotten: encode for this socket alone
-            return json.dumps(event)
-        if entry.frame is None:
-            entry.frame = json.dumps(event)
-        return entry.frame
+    async def unfollow(self, key: str, follower: Follower) -> None:
+        """The last socket of this process to leave a stream leaves its group."""
+        from commonroom.spaces.events import group_name
+
+        group = self.followers.get(key)
+        if group is None or follower not in group:
+            return
+        group.discard(follower)
+        if not group:
+            del self.followers[key]
+            if self.channel is not None:
+                await self.layer.group_discard(group_name(key), self.channel)
+
+    async def _receive(self) -> None:
+        assert self.channel is not None
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a layer hiccup must not end live delivery
+                log.warning("live events: the channel layer failed to deliver", exc_info=True)
+                await asyncio.sleep(0.5)
+                continue
+            event = message.get("event") if message.get("type") == "stream.event" else None
+            if not isinstance(event, dict) or event.get("stream") not in self.followers:
+                continue
+            self._schedule(event)
+
+    def _schedule(self, event: dict[str, Any]) -> None:
+        """Events of one stream in order; streams independently."""
+        key = event["stream"]
+        task = asyncio.ensure_future(self.deliver(event, after=self.tails.get(key)))
+        self.tails[key] = task
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self.tails.get(key) is done:
+                del self.tails[key]
+            if not done.cancelled() and done.exception() is not None:
+                log.warning("live events: delivery failed", exc_info=done.exception())
+
+        task.add_done_callback(forget)
+
+    async def deliver(self, event: dict[str, Any], *, after: asyncio.Task[None] | None) -> None:
+        key = event["stream"]
+        # The check may run while the previous event is still being sent.
+        allowed = await database_sync_to_async(readers)(key)
+        if after is not None:
+            await asyncio.wait([after])
+        followers = self.followers.get(key)
+        if not followers:
+            return
+        frame = json.dumps(event)
+        sends = [
+            (follower, pending)
+            for follower in list(followers)
+            if (pending := follower.offer(event, frame, allowed)) is not None
+        ]
+        if sends:
+            await asyncio.gather(*(self._send(follower, pending) for follower, pending in sends))
+
+    async def _send(self, follower: Follower, pending: Awaitable[None]) -> None:
+        try:
+            await asyncio.wait_for(pending, SEND_TIMEOUT)
+        except TimeoutError:
+            await follower.close_slow()
+        except Exception:  # a socket that went away mid-send: its disconnect cleans up
+            log.debug("live events: a send failed", exc_info=True)
 
 
-_current: tuple[asyncio.AbstractEventLoop, Fanout] | None = None
+_hubs: dict[tuple[asyncio.AbstractEventLoop, int], Hub] = {}
 
 
-def shared() -> Fanout:
-    """The running loop's coordinator. A server process has one loop; a new
-    loop (a test's) starts afresh, since futures belong to their loop and a
-    fresh database may reuse (stream, position) keys."""
-    global _current
+def hub(layer: Any) -> Hub:
+    """The running loop's hub for this layer. A server process has one loop;
+    a new loop (a test's) starts afresh, since tasks belong to their loop."""
     loop = asyncio.get_running_loop()
-    if _current is None or _current[0] is not loop:
-        _current = (loop, Fanout())
-    return _current[1]
+    for known in [k for k in _hubs if k[0] is not loop and k[0].is_closed()]:
+        del _hubs[known]
+    found = _hubs.get((loop, id(layer)))
+    if found is None or found.layer is not layer:
+        found = _hubs[(loop, id(layer))] = Hub(layer)
+    return found
