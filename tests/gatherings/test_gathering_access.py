@@ -270,3 +270,16 @@ def test_the_page_lists_attendees_by_display_name_only(
     assert "Jo" in html
     assert mentor.email not in html
     assert mentor.legal_name not in html
+
+
+def test_the_reunion_says_when_it_repeats_in_words(
+    alumnus: User, api_as: ApiAs, reunion: Gathering
+) -> None:
+    page = signed_in_client(alumnus).get(f"/gatherings/{reunion.pk}/").content.decode()
+    assert "Every month on the second Thursday" in page
+    assert "FREQ=" not in page
+    listed = signed_in_client(alumnus).get("/gatherings/").content.decode()
+    assert "Every month on the second Thursday" in listed
+    body = api_as(alumnus).get(f"/gatherings/{reunion.pk}").json()
+    assert body["repeats"] == "Every month on the second Thursday"
+    assert body["recurrence"] == "FREQ=MONTHLY;BYDAY=2TH"

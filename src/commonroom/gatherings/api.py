@@ -74,6 +74,7 @@ def gathering_out(
         "starts_at": gathering.starts_at,
         "program_time_zone": gathering.program.time_zone,
         "recurrence": gathering.recurrence,
+        "repeats": gathering.repeats_in_words,
         "repeat_until": gathering.repeat_until,
         "duration_minutes": gathering.duration_minutes,
         "join_url": gathering.join_url,

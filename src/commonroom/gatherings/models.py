@@ -9,6 +9,8 @@ that date, so a gathering's occurrences are never stored one by one.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonroom.core.models import TimestampedModel
+from commonroom.meetings import rule_words
 
 TITLE_MAX_CHARS = 120
 DESCRIPTION_MAX_CHARS = 2000
@@ -108,6 +111,15 @@ class Gathering(TimestampedModel):
     @property
     def repeats(self) -> bool:
         return bool(self.recurrence)
+
+    @property
+    def repeats_in_words(self) -> str:
+        """ "Every month on the first Thursday", in the reader's language;
+        empty for a one-off."""
+        if not self.recurrence:
+            return ""
+        zone = ZoneInfo(str(self.program.time_zone))
+        return rule_words.describe(self.recurrence, first=self.starts_at.astimezone(zone).date())
 
 
 class OccurrenceCancellation(models.Model):

@@ -76,6 +76,9 @@ class GatheringOut(Schema):
     starts_at: dt.datetime
     program_time_zone: str
     recurrence: str
+    repeats: str = Field(
+        description="The rule in words, in the caller's language; empty for a one-off."
+    )
     repeat_until: dt.date | None
     duration_minutes: int
     join_url: str

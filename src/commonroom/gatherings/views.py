@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commonroom.care.models import Program
 from commonroom.core.http import is_htmx, signed_in_user
 from commonroom.core.validation import field_errors
-from commonroom.gatherings import access, actions, feeds, occurrences, queries
+from commonroom.gatherings import access, actions, feeds, occurrences, patterns, queries
 from commonroom.gatherings.models import Audience, Gathering, GatheringKind, RsvpResponse
 from commonroom.meetings import actions as meetings_actions
 from commonroom.meetings import schedule
@@ -79,17 +79,31 @@ def _form_context(
         "kinds": GatheringKind.choices,
         "audiences": Audience.choices,
         "hosts": sorted(set(hosts), key=lambda h: h[1]),
+        "repeat_patterns": patterns.CHOICES,
     }
 
 
 def _fields_of(request: HttpRequest) -> dict[str, object]:
-    return {name: request.POST.get(name, "") for name in actions.FIELDS}
+    """The posted fields; a "Repeats" choice becomes its rule for the first
+    date (a custom rule, or a post without the choice, keeps ``recurrence``)."""
+    fields: dict[str, object] = {name: request.POST.get(name, "") for name in actions.FIELDS}
+    if "repeat_pattern" not in request.POST:
+        return fields
+    pattern = request.POST["repeat_pattern"]
+    if pattern not in patterns.PATTERNS:
+        raise ValidationError({"recurrence": _("Choose one of the listed options.")})
+    if pattern != patterns.CUSTOM:
+        first = patterns.first_date(fields.get("starts_at"))
+        fields["recurrence"] = "" if first is None else patterns.rule_for(pattern, first)
+    return fields
 
 
 def _sent_of(gathering: Gathering) -> dict[str, Any]:
     zone = schedule.zone_from_name(str(gathering.program.time_zone))
     sent: dict[str, Any] = {name: getattr(gathering, name) for name in actions.FIELDS}
-    sent["starts_at"] = gathering.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+    local = gathering.starts_at.astimezone(zone)
+    sent["starts_at"] = local.strftime("%Y-%m-%dT%H:%M")
+    sent["repeat_pattern"] = patterns.pattern_of(gathering.recurrence, local.date())
     sent["repeat_until"] = gathering.repeat_until.isoformat() if gathering.repeat_until else ""
     sent["capacity"] = gathering.capacity or ""
     sent["host_id"] = gathering.host_id or ""
@@ -147,11 +161,11 @@ def gathering_edit(request: HttpRequest, gathering_id: int) -> HttpResponse:
             is_staff=is_staff,
         )
         return render(request, "gatherings/form.html", context)
-    fields = _fields_of(request)
-    if not is_staff:
-        for name in actions.STAFF_ONLY_FIELDS:
-            fields.pop(name, None)
     try:
+        fields = _fields_of(request)
+        if not is_staff:
+            for name in actions.STAFF_ONLY_FIELDS:
+                fields.pop(name, None)
         actions.do_update_gathering(gathering=gathering, updated_by=user, fields=fields)
     except ValidationError as exc:
         context = _form_context(

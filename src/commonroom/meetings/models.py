@@ -75,6 +75,13 @@ class SessionSeries(TimestampedModel):
             ),
         ]
 
+    @property
+    def rule_in_words(self) -> str:
+        """The rule as people read it: "Every week on Monday and Thursday"."""
+        from commonroom.meetings import rule_words
+
+        return rule_words.describe(self.rule, first=self.start_date)
+
     def __str__(self) -> str:
         return self.title
 

@@ -268,6 +268,13 @@ def normalise_rule(rule: str) -> str:
     return _parse_rule(rule).text
 
 
+def parse_rule(rule: str) -> _Rule:
+    """The parts of a rule (frequency, interval, weekdays, days of the
+    month), for saying it in words (meetings/rule_words.py). Raises
+    ScheduleError naming the problem."""
+    return _parse_rule(rule)
+
+
 def _parse_rule(rule: str) -> _Rule:
     text = rule.strip().upper().removeprefix("RRULE:")
     if not text:
