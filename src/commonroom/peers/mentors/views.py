@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commonroom.care.views.common import errors_into_form
@@ -252,7 +253,10 @@ def matching(request: HttpRequest, program_id: int) -> HttpResponse:
         except ValidationError as exc:
             _say_refusal(request, exc)
             return redirect("mentor_matching", program_id=program.pk)
-        messages.success(request, _("%(count)d mentorships started.") % {"count": len(created)})
+        started = ngettext(
+            "%(count)d mentorship started.", "%(count)d mentorships started.", len(created)
+        )
+        messages.success(request, started % {"count": len(created)})
         return redirect("mentor_roster", program_id=program.pk)
     preview = queries.preview(program)
     return render(request, "mentors/matching.html", {"program": program, "preview": preview})
