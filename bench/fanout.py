@@ -99,7 +99,8 @@ def use_per_socket_design() -> None:
     async def stream_event(self: Any, message: dict[str, Any]) -> None:
         event = message["event"]
         allowed = await consumers.may_read(self.user_id, event["stream"])
-        sending = self.offer(event, json.dumps(event), frozenset({self.user_id} if allowed else ()))
+        message = {"type": "websocket.send", "text": json.dumps(event)}
+        sending = self.offer(event, message, frozenset({self.user_id} if allowed else ()))
         if sending is not None:
             await sending
 

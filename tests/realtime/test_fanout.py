@@ -145,21 +145,25 @@ async def test_the_live_frame_is_the_json_send_json_sent(
 class _Follower:
     """A socket as the hub sees it: records what it was offered."""
 
-    def __init__(self, user_id: int, *, stuck: bool = False) -> None:
+    def __init__(self, user_id: int, *, stuck: bool = False, pause: float = 0.0) -> None:
         self.user_id = user_id
         self.stuck = stuck
+        self.pause = pause  # a client whose socket buffer is briefly full
         self.frames: list[str] = []
         self.closed = False
 
-    def offer(self, event: dict[str, Any], frame: str, allowed: frozenset[int]) -> Any:
+    def offer(self, event: dict[str, Any], message: dict[str, str], allowed: frozenset[int]) -> Any:
         if self.user_id not in allowed:
             return None
-        return self._send(frame)
+        return self._send(message)
 
-    async def _send(self, frame: str) -> None:
+    async def _send(self, message: dict[str, str]) -> None:
+        assert message["type"] == "websocket.send"
         if self.stuck:
             await asyncio.Event().wait()  # a client that never reads
-        self.frames.append(frame)
+        if self.pause:
+            await asyncio.sleep(self.pause)
+        self.frames.append(message["text"])
 
     async def close_slow(self) -> None:
         self.closed = True
@@ -217,6 +221,21 @@ async def test_a_stuck_socket_is_closed_and_does_not_hold_up_the_others() -> Non
         await hub.deliver(_event(2), after=None)
     assert len(reader.frames) == 2
     assert stuck.closed
+
+
+async def test_a_send_that_has_to_wait_is_awaited_not_dropped() -> None:
+    from channels.layers import InMemoryChannelLayer
+
+    hub = fanout.Hub(InMemoryChannelLayer())
+    paused, reader = _Follower(7, pause=0.02), _Follower(8)
+    for person in (paused, reader):
+        await hub.follow("space.1", person)
+    with mock.patch.object(fanout, "readers", return_value=frozenset({7, 8})):
+        await hub.deliver(_event(1), after=None)
+        await hub.deliver(_event(2), after=None)
+    assert [json.loads(f)["position"] for f in paused.frames] == [1, 2]
+    assert len(reader.frames) == 2
+    assert not paused.closed
 
 
 async def test_a_failed_check_loses_that_hint_only() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Coroutine
 from importlib import import_module
 from typing import Any
 
@@ -189,12 +189,13 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
                 return
 
     def offer(
-        self, event: dict[str, Any], frame: str, allowed: frozenset[int]
-    ) -> Awaitable[None] | None:
+        self, event: dict[str, Any], message: dict[str, str], allowed: frozenset[int]
+    ) -> Coroutine[Any, Any, None] | None:
         """A live event from this process's hub (fanout.py), which checked
-        access once for every socket. Returns the send of the shared frame
-        for the hub to run with the others' (under a timeout), or None when
-        there is nothing to send now or the work was handed to a task."""
+        access once for every socket. Returns the send of the shared ASGI
+        message (what ``send_json`` would send, encoded once) for the hub to
+        run with the others', or None when there is nothing to send now or
+        the work was handed to a task."""
         key, position = event["stream"], event["position"]
         last = getattr(self, "positions", {}).get(key)
         if last is None or position <= last:
@@ -209,7 +210,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             self._background(self.catch_up(key))
             return None
         self.positions[key] = position
-        sending: Awaitable[None] = self.send(text_data=frame)
+        sending: Coroutine[Any, Any, None] = self.base_send(message)
         return sending
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:

@@ -12,7 +12,9 @@ stream's channel-layer group, once per process. When an event arrives the hub
 - offers it to each local socket, which keeps its own guarantees: nothing at
   or below its last position (no duplicates), a gap refilled from the event log
   in order, a person no longer among the readers unsubscribed;
-- writes the shared frame to the sockets that are in order, all at once.
+- writes the shared frame to the sockets that are in order, all at once: each
+  send runs eagerly, so one that needs no wait costs no task switch or timer,
+  and one timer bounds the event's slow sends.
 
 Before, every socket joined the group itself, so the channel layer queued one
 message per socket per event and woke one consumer task each: a 2,000-member
@@ -27,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
@@ -83,8 +85,8 @@ class Follower(Protocol):
     """What the hub needs of a socket (realtime/consumers.py EventConsumer)."""
 
     def offer(
-        self, event: dict[str, Any], frame: str, allowed: frozenset[int]
-    ) -> Awaitable[None] | None: ...
+        self, event: dict[str, Any], message: dict[str, str], allowed: frozenset[int]
+    ) -> Coroutine[Any, Any, None] | None: ...
 
     async def close_slow(self) -> None: ...
 
@@ -173,22 +175,37 @@ class Hub:
         followers = self.followers.get(key)
         if not followers:
             return
-        frame = json.dumps(event)
-        sends = [
-            (follower, pending)
-            for follower in list(followers)
-            if (pending := follower.offer(event, frame, allowed)) is not None
-        ]
-        if sends:
-            await asyncio.gather(*(self._send(follower, pending) for follower, pending in sends))
+        # One ASGI message for every socket: the server only reads it.
+        message = {"type": "websocket.send", "text": json.dumps(event)}
+        loop = asyncio.get_running_loop()
+        waiting: dict[asyncio.Task[None], Follower] = {}
+        for follower in list(followers):
+            sending = follower.offer(event, message, allowed)
+            if sending is None:
+                continue
+            # Run eagerly: a send that needs no wait (nearly all) finishes
+            # here, with no task scheduled and no timer armed for it.
+            task = asyncio.eager_task_factory(loop, sending)
+            if task.done():
+                _settled(task)
+            else:
+                waiting[task] = follower
+        if waiting:
+            # One timer for the event, not one per socket.
+            _done, late = await asyncio.wait(waiting, timeout=SEND_TIMEOUT)
+            for task in waiting:
+                if task in late:
+                    task.cancel()
+                    await waiting[task].close_slow()
+                else:
+                    _settled(task)
 
-    async def _send(self, follower: Follower, pending: Awaitable[None]) -> None:
-        try:
-            await asyncio.wait_for(pending, SEND_TIMEOUT)
-        except TimeoutError:
-            await follower.close_slow()
-        except Exception:  # a socket that went away mid-send: its disconnect cleans up
-            log.debug("live events: a send failed", exc_info=True)
+
+def _settled(task: asyncio.Task[None]) -> None:
+    """A send that failed: the socket went away mid-send, and its
+    disconnect cleans up."""
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("live events: a send failed", exc_info=task.exception())
 
 
 _hubs: dict[tuple[asyncio.AbstractEventLoop, int], Hub] = {}
