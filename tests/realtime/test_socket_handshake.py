@@ -116,3 +116,55 @@ async def test_a_deactivated_persons_session_is_refused(participant: User) -> No
     await User.objects.filter(pk=participant.pk).aupdate(is_active=False)
     _communicator, (connected, _code) = await connect(_cookie_of(client))
     assert not connected
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "sessionid=not-a-session-we-issued",
+        "sessionid=",
+        "sessionid=x; sessionid=y",
+        "garbage without an equals sign",
+        "sessionid=" + "a" * 5000,
+    ],
+)
+async def test_a_cookie_that_names_no_session_is_anonymous(cookie: str) -> None:
+    _communicator, (connected, code) = await connect(cookie)
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+async def test_a_session_from_before_a_password_change_cannot_connect(participant: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+
+    def change_password() -> None:
+        # Without the signal that ends sessions: the auth hash alone refuses it.
+        User.objects.filter(pk=participant.pk).update(password="pbkdf2_sha256$1$x$y")
+
+    await sync_to_async(change_password)()
+    _communicator, (connected, code) = await connect(_cookie_of(client))
+    assert not connected
+    assert code == CLOSE_UNAUTHENTICATED
+
+
+async def test_live_frames_never_write_the_session(participant: User) -> None:
+    """The socket reads its session once; sending frames saves nothing (the
+    idle clock belongs to the pages)."""
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    before = await sync_to_async(lambda: Session.objects.values().get(pk=key))()
+    communicator, (connected, _code) = await connect(_cookie_of(client))
+    assert connected
+    await communicator.receive_json_from()
+    for _ in range(3):
+        await communicator.send_json_to({"type": "ping"})
+        assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()
+    assert await sync_to_async(lambda: Session.objects.values().get(pk=key))() == before

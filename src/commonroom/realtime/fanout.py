@@ -77,8 +77,20 @@ def readers(key: str) -> frozenset[int]:
     members = access.member_ids(space)
     # Superusers see every space (as in can_see).
     return frozenset(
-        active.filter(Q(pk__in=members) | Q(is_superuser=True)).values_list("pk", flat=True)
+        active.filter(_among(members) | Q(is_superuser=True)).values_list("pk", flat=True)
     )
+
+
+def _among(ids: set[int]) -> Any:
+    """``pk IN ids``. On PostgreSQL the ids travel as one array parameter: a
+    2,000-member space is one value to bind and parse, not 2,000."""
+    from django.db import connection
+    from django.db.models import Q
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),)))
+    return Q(pk__in=ids)
 
 
 class Follower(Protocol):
