@@ -72,9 +72,7 @@ def _numbered_weekday(number: int, weekday: str) -> str:
 
 
 def _numbered_weekdays(days: tuple[tuple[int | None, int], ...]) -> str:
-    return _and(
-        [_numbered_weekday(number or 1, _weekday(weekday)) for number, weekday in days]
-    )
+    return _and([_numbered_weekday(number or 1, _weekday(weekday)) for number, weekday in days])
 
 
 def _monthdays(days: tuple[int, ...]) -> str:
