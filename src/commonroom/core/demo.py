@@ -103,7 +103,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     ),
     DemoPerson(
         "mentor@demo.test",
-        "Jo (peer mentor)",
+        "Jo",
         "Joanna Brooks",
         "she/they",
         Role.PEER_MENTOR,

@@ -153,7 +153,7 @@ def _space_out(summary: queries.SpaceSummary) -> dict[str, Any]:
     space = summary.space
     return {
         "id": space.pk,
-        "name": space.name,
+        "name": space.shown_name,
         "kind": space.kind,
         "scope": space.scope,
         "allow_alias": space.allow_alias,

@@ -49,6 +49,9 @@ class Space(models.Model):
     )
     kind = models.CharField(max_length=16, choices=SpaceKind.choices)
     name = models.CharField(_("name"), max_length=120)
+    # Named by provisioning ("Group A · Daily check-in"), not by a person: the
+    # kind part is shown in each reader's language (``shown_name``).
+    name_is_default = models.BooleanField(default=False)
     allow_alias = models.BooleanField(
         _("allow posting under an alias"),
         default=False,
@@ -73,6 +76,19 @@ class Space(models.Model):
     @property
     def stream_key(self) -> str:
         return f"space.{self.pk}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name as this reader sees it: a name someone chose stays as
+        written; a default one is said in the reader's language (the group's
+        name before " · " stays as stored, so no query is made)."""
+        if not self.name_is_default:
+            return self.name
+        from commonroom.spaces.provisioning import default_kind_name
+
+        kind_name = default_kind_name(self.scope, self.kind)
+        prefix, separator, _rest = self.name.rpartition(" · ")
+        return f"{prefix} · {kind_name}" if separator and self.scope == "group" else kind_name
 
 
 class Thread(models.Model):

@@ -15,6 +15,14 @@ GROUP_KINDS = (SpaceKind.CHECKIN, SpaceKind.GOALS, SpaceKind.GENERAL)
 ALUMNI_KINDS = (SpaceKind.GENERAL,)
 
 
+def default_kind_name(scope: str, kind: str) -> str:
+    """What provisioning calls a space of this scope and kind, in the active
+    language."""
+    if scope == SpaceScope.ALUMNI:
+        return _("Alumni lounge")
+    return _names()[kind]
+
+
 def _names() -> dict[str, str]:
     return {
         SpaceKind.CHECKIN: _("Daily check-in"),
@@ -36,7 +44,7 @@ def ensure_default_spaces(program: Program) -> int:
             scope=SpaceScope.PROGRAM,
             group=None,
             kind=kind,
-            defaults={"name": names[kind]},
+            defaults={"name": names[kind], "name_is_default": True},
         )
         added += created
     for kind in ALUMNI_KINDS:
@@ -45,7 +53,7 @@ def ensure_default_spaces(program: Program) -> int:
             scope=SpaceScope.ALUMNI,
             group=None,
             kind=kind,
-            defaults={"name": _("Alumni lounge")},
+            defaults={"name": _("Alumni lounge"), "name_is_default": True},
         )
         added += created
     for group in TherapyGroup.objects.filter(program=program):
@@ -64,6 +72,7 @@ def ensure_group_spaces(group: TherapyGroup) -> int:
             kind=kind,
             defaults={
                 "name": f"{group.name} · {names[kind]}",
+                "name_is_default": True,
                 # Affinity groups may want to speak without a name attached.
                 "allow_alias": group.kind == GroupKind.AFFINITY and kind == SpaceKind.GENERAL,
             },

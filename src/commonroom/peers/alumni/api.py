@@ -95,7 +95,7 @@ def network(request: HttpRequest) -> list[dict[str, Any]]:
                 "alumni_access_months": section["months"],
                 "my_access_ends_at": access_ends_for(viewer, program),
                 "is_staff": section["is_staff"],
-                "alumni_spaces": [{"id": s.pk, "name": s.name} for s in section["spaces"]],
+                "alumni_spaces": [{"id": s.pk, "name": s.shown_name} for s in section["spaces"]],
                 "gatherings": [
                     gathering_out(row.gathering, viewer, [row]) for row in section["gatherings"]
                 ],
