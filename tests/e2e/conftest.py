@@ -96,3 +96,19 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Any, base: str, email: str, *, totp: bool = False) -> None:
+    """Through the real sign-in form (English before sign-in); staff add
+    their TOTP code."""
+    from tests.factories import PASSWORD, TOTP_SECRET
+    from tests.totp import current_code
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if totp:
+        page.get_by_label("Code").fill(current_code(TOTP_SECRET))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{base}/")

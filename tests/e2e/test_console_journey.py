@@ -16,22 +16,9 @@ from commonroom.care.models import Program, TherapyGroup
 from commonroom.meetings.actions import do_record_presence
 from commonroom.meetings.models import Session, SessionSeries
 from tests import factories
-from tests.e2e.conftest import screenshot
-from tests.factories import PASSWORD, TOTP_SECRET
-from tests.totp import current_code
+from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page: Any, base: str, email: str, *, totp: bool = False) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if totp:
-        page.get_by_label("Code").fill(current_code(TOTP_SECRET))
-        page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_facilitator_console_and_breakouts_across_three_browsers(

@@ -10,9 +10,7 @@ import pytest
 
 from commonroom.accounts.models import User
 from commonroom.gatherings.models import Gathering
-from tests.e2e.conftest import screenshot
-from tests.factories import PASSWORD, TOTP_SECRET
-from tests.totp import current_code
+from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,13 +20,7 @@ def test_an_admin_schedules_a_monthly_reunion_in_spanish(
 ) -> None:
     User.objects.filter(pk=admin.pk).update(preferred_language="es")
     page = new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(admin.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code").fill(current_code(TOTP_SECRET))
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, admin.email, totp=True)
 
     page.goto(f"{live_server.url}/gatherings/new/")
     page.fill("#id_title", "Reencuentro mensual")

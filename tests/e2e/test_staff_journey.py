@@ -8,9 +8,7 @@ import pytest
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Enrollment, TherapyGroup
-from tests.e2e.conftest import screenshot
-from tests.factories import PASSWORD, TOTP_SECRET
-from tests.totp import current_code
+from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,13 +17,7 @@ def test_facilitator_signs_in_with_totp_and_changes_a_phase(
     live_server: Any, new_page: Any, facilitator: User, participant: User, group: TherapyGroup
 ) -> None:
     page = new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(facilitator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_label("Code").fill(current_code(TOTP_SECRET))
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, facilitator.email, totp=True)
 
     page.get_by_role("link", name=group.name).click()
     roster = page.get_by_role("table")

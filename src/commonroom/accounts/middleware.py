@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import zoneinfo
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts import mfa
 from commonroom.core import access as core_access
+
+if TYPE_CHECKING:
+    from commonroom.accounts.models import User
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -62,6 +66,15 @@ def idle_logout_middleware(get_response: Handler) -> Handler:
     return middleware
 
 
+def activate_language(request: HttpRequest, user: User) -> None:
+    """The person's own language for the rest of this request (pages here;
+    API calls from api/auth.py once their token is read). The middleware
+    below restores the previous language afterwards."""
+    if user.preferred_language in dict(settings.LANGUAGES):
+        translation.activate(user.preferred_language)
+        request.LANGUAGE_CODE = user.preferred_language
+
+
 def preferences_middleware(get_response: Handler) -> Handler:
     """Each page in the person's own language and time zone."""
 
@@ -72,10 +85,7 @@ def preferences_middleware(get_response: Handler) -> Handler:
         user = request.user
         try:
             if user.is_authenticated:
-                language = user.preferred_language
-                if language in dict(settings.LANGUAGES):
-                    translation.activate(language)
-                    request.LANGUAGE_CODE = language
+                activate_language(request, user)
                 try:
                     timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
                 except (zoneinfo.ZoneInfoNotFoundError, ValueError):

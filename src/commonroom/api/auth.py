@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from ninja.security import HttpBearer
 
 from commonroom.accounts.actions import do_touch_api_token
+from commonroom.accounts.middleware import activate_language
 from commonroom.accounts.models import ApiToken, User
 from commonroom.core import access as core_access
 from commonroom.core.audit import request_ip
@@ -43,11 +44,7 @@ class BearerToken(HttpBearer):
         if core_access.is_staff_member(user) and not record.mfa_verified:
             return None
         do_touch_api_token(token=record)
-        # The person's language, as on their pages and in their emails (the
-        # preferences middleware restores the previous one after the request).
-        if user.preferred_language in dict(settings.LANGUAGES):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = user.preferred_language
+        activate_language(request, user)  # as on their pages and in their emails
         request.user = user
         request.api_token = record  # type: ignore[attr-defined]
         request_ip.set(request.META.get("REMOTE_ADDR"))

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext_lazy as _
 
-_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+from commonroom.meetings.schedule import WEEKDAY_CODES
 
 NONE = ""
 CUSTOM = "custom"
@@ -29,7 +29,7 @@ def rule_for(pattern: str, first: date) -> str:
     """The rule a pattern means for this first date ("" for a one-off).
     The fifth weekday of a month is "the last" one, since most months have
     only four."""
-    code = _WEEKDAY_CODES[first.weekday()]
+    code = WEEKDAY_CODES[first.weekday()]
     if pattern == "weekly":
         return f"FREQ=WEEKLY;BYDAY={code}"
     if pattern == "fortnightly":

@@ -78,7 +78,7 @@ _FORBIDDEN_PARTS = {
     "BYSECOND": "the start time comes from local_start; remove BYSECOND from the rule",
 }
 _MAX_INTERVAL = 12
-_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _BYDAY_ITEM = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
 _MONTHDAY_ITEM = re.compile(r"[+-]?\d{1,2}")
 
@@ -137,7 +137,7 @@ class Series:
             raise ScheduleError(
                 f"{self.until} is before the start date {self.start_date}", field="until"
             )
-        rule = _parse_rule(self.rule)
+        rule = parse_rule(self.rule)
         # Normalise in place so equal schedules compare equal ("freq=weekly"
         # and "FREQ=WEEKLY"); frozen dataclasses allow this only here.
         object.__setattr__(self, "rule", rule.text)
@@ -265,17 +265,13 @@ def zone_from_name(name: str, *, field: str = "time_zone") -> ZoneInfo:
 def normalise_rule(rule: str) -> str:
     """Check an RRULE value and return it in upper case without an
     ``RRULE:`` prefix. Raises ScheduleError naming the problem."""
-    return _parse_rule(rule).text
+    return parse_rule(rule).text
 
 
 def parse_rule(rule: str) -> _Rule:
     """The parts of a rule (frequency, interval, weekdays, days of the
-    month), for saying it in words (meetings/rule_words.py). Raises
+    month; also for saying it in words, meetings/rule_words.py). Raises
     ScheduleError naming the problem."""
-    return _parse_rule(rule)
-
-
-def _parse_rule(rule: str) -> _Rule:
     text = rule.strip().upper().removeprefix("RRULE:")
     if not text:
         raise ScheduleError("the recurrence rule is empty", field="rule")
@@ -321,7 +317,7 @@ def _parse_rule(rule: str) -> _Rule:
     monthdays = _parse_monthdays(parts.get("BYMONTHDAY"))
     if weekdays and monthdays:
         raise ScheduleError("use BYDAY or BYMONTHDAY, not both", field="rule")
-    if parts.get("WKST", "MO") not in _WEEKDAYS:
+    if parts.get("WKST", "MO") not in WEEKDAY_CODES:
         raise ScheduleError(f"WKST={parts['WKST']} is not a weekday (MO to SU)", field="rule")
     return _Rule(
         text=text,
@@ -350,7 +346,7 @@ def _parse_weekdays(value: str | None, *, ordinals: bool) -> tuple[tuple[int | N
                 field="rule",
             )
         ordinal = int(match.group(1)) if match.group(1) else None
-        found.append((ordinal, _WEEKDAYS.index(match.group(2))))
+        found.append((ordinal, WEEKDAY_CODES.index(match.group(2))))
     if len({ordinal is None for ordinal, _weekday in found}) > 1:
         # RFC 5545 means the union ("every Wednesday and the last Tuesday");
         # dateutil takes the intersection, which is usually empty. Refused

@@ -68,6 +68,16 @@ def idle_deadline(session_key: str, user_id: int, idle_seconds: int, since: floa
 
 
 class EventConsumer(AsyncJsonWebsocketConsumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.positions: dict[str, int] = {}  # stream -> last position sent
+        self.groups_joined: list[str] = []
+        self.idle_watch: asyncio.Task[None] | None = None
+        # Held while this socket sends a backlog, so a live event that arrives
+        # meanwhile waits for it instead of racing it.
+        self._sending = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()  # kept referenced until done
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -114,16 +124,15 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             deadline = next_deadline
 
     async def disconnect(self, code: int) -> None:
-        watch = getattr(self, "idle_watch", None)
-        if watch is not None:
-            watch.cancel()
-        for group in getattr(self, "groups_joined", []):
+        if self.idle_watch is not None:
+            self.idle_watch.cancel()
+        for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         hub = fanout.hub(self.channel_layer)
-        for key in list(getattr(self, "positions", {})):
+        for key in list(self.positions):
             await hub.unfollow(key, self)
-        getattr(self, "positions", {}).clear()
-        for task in list(getattr(self, "_tasks", ())):
+        self.positions.clear()
+        for task in list(self._tasks):
             task.cancel()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
@@ -144,8 +153,6 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         backlog after the given position, so nothing published in between is
         missed; live events at or below the last sent position are dropped as
         duplicates."""
-        if not hasattr(self, "positions"):
-            self.positions: dict[str, int] = {}
         hub = fanout.hub(self.channel_layer)
         for key, position in list(wanted.items())[:MAX_STREAMS]:
             # bool is an int in Python: ``true`` must not pass for position 1.
@@ -168,15 +175,6 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
                     {"type": "subscribed", "stream": key, "position": self.positions[key]}
                 )
 
-    @property
-    def _sending(self) -> asyncio.Lock:
-        """Held while this socket sends a backlog, so a live event that
-        arrives meanwhile waits for it instead of racing it."""
-        lock = getattr(self, "_sending_lock", None)
-        if lock is None:
-            lock = self._sending_lock = asyncio.Lock()
-        return lock
-
     async def send_backlog(self, key: str) -> None:
         while key in self.positions:
             batch = await database_sync_to_async(events.since)(key, self.positions[key])
@@ -197,7 +195,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         run with the others', or None when there is nothing to send now or
         the work was handed to a task."""
         key, position = event["stream"], event["position"]
-        last = getattr(self, "positions", {}).get(key)
+        last = self.positions.get(key)
         if last is None or position <= last:
             return None  # not subscribed, or already sent from the backlog
         # Membership is checked again at delivery: a removal whose close
@@ -215,12 +213,8 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
-        tasks = getattr(self, "_tasks", None)
-        if tasks is None:
-            tasks = set()
-            self._tasks: set[asyncio.Task[None]] = tasks
-        tasks.add(task)  # kept referenced until done
-        task.add_done_callback(tasks.discard)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def catch_up(self, key: str) -> None:
         """Fills the gap from the event log, in order, after any backlog
