@@ -3,8 +3,10 @@ access policy is tested as."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -20,6 +22,27 @@ from commonroom.care.models import Phase, Program, Role, TherapyGroup
 from commonroom.core import access as core_access
 from tests import factories
 from tests.totp import current_code
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each test process gets its own database (pytest-django
+    suffixes its name) and here its own Redis database: the channel layer's
+    groups (``space.1``) and ``cache.clear()`` (FLUSHDB) would otherwise reach
+    into the other processes' tests."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not getattr(django_settings, "REDIS_URL", None):
+        return
+    url = _redis_url_for_worker(django_settings.REDIS_URL, int(worker[2:]))
+    django_settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [url]
+    django_settings.CACHES["default"]["LOCATION"] = url
+    django_settings.REDIS_URL = url
+
+
+def _redis_url_for_worker(url: str, index: int) -> str:
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    # Redis has 16 databases (0-15) unless configured otherwise.
+    return urlunsplit(parts._replace(path=f"/{(base + index) % 16}"))
 
 
 @pytest.fixture(autouse=True)
