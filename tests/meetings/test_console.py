@@ -508,17 +508,17 @@ def test_home_shows_the_next_session_with_a_join_button_that_waits_for_the_room(
     soon = make_session(series, starts_at=timezone.now() + timedelta(hours=2))  # type: ignore[arg-type]
     html = participant_client.get("/").content.decode()
     assert "Your next session" in html
-    assert f'action="/sessions/{soon.pk}/join/"' in html
-    button = html.split(f'action="/sessions/{soon.pk}/join/"')[1].split("</button>")[0]
-    assert "disabled" in button
-    assert "data-opens-at=" in button
+    link = html.split(f'data-href="/sessions/{soon.pk}/join/?t=')[0].rsplit("<a ", 1)[1]
+    assert 'aria-disabled="true"' in link
+    assert "data-opens-at=" in html
+    assert f'href="/sessions/{soon.pk}/join/' not in html.replace("data-href", "")
     Session.objects.filter(pk=soon.pk).update(
         starts_at=timezone.now() + timedelta(minutes=10),
         ends_at=timezone.now() + timedelta(minutes=190),
     )
     html = participant_client.get("/").content.decode()
-    button = html.split(f'action="/sessions/{soon.pk}/join/"')[1].split("</button>")[0]
-    assert "disabled" not in button
+    assert f'class="button" href="/sessions/{soon.pk}/join/?t=' in html
+    assert 'aria-disabled="true"' not in html
 
 
 def test_home_shows_the_time_in_the_persons_own_zone(

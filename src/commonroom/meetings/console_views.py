@@ -55,6 +55,7 @@ def console_page(request: HttpRequest, session_id: int) -> HttpResponse:
             "plan": getattr(session, "plan", None),
             "suggestions": console.prompt_suggestions(session, signed_in_user(request)),
             "rotation": console.co_lead_rotation(session),
+            "ended": session.ends_at <= timezone.now(),
         }
     )
     return render(request, "meetings/console.html", context)
@@ -252,17 +253,25 @@ def ask_facilitator(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_GET
 def join_breakout(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The signed link to the person's breakout room (see rooms.py); the room
+    is looked up now, so a move since the page rendered is honoured."""
     session, room = _my_room(request, session_id)
     if room is None:
         raise Http404
+    person = signed_in_user(request)
+    if not rooms.room_token_valid(
+        request.GET.get("t", ""), session=session, person=person, purpose="breakout"
+    ):
+        messages.error(request, _("That join link is not yours or is damaged. Join from here."))
+        return redirect("session", session_id=session_id)
     try:
         url = rooms.breakout_link(
             session=session,
             room_number=room.number,
             room_count=room.round.rooms.count(),
-            person=signed_in_user(request),
+            person=person,
             moderator=False,
             now=timezone.now(),
         )
