@@ -225,6 +225,23 @@ def test_an_ended_session_shows_no_join(
     assert "/join/?t=" not in html
 
 
+def test_an_arrival_tells_staff_consoles_to_refresh(
+    participant_client: Client,
+    participant: User,
+    facilitator: User,
+    admin: User,
+    live_session: Session,
+) -> None:
+    with (
+        mock.patch("commonroom.meetings.actions.notify_users") as notify,
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        participant_client.get(_link(live_session, participant))
+    (recipients, kind, payload), _kwargs = notify.call_args
+    assert set(recipients) == {facilitator.pk, admin.pk}
+    assert (kind, payload) == ("console.changed", {"session": live_session.pk})
+
+
 def test_a_room_link_signed_for_someone_else_is_refused(
     participant_client: Client, groupmate: User, live_session: Session
 ) -> None:
