@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commonroom.accounts.middleware import mark_active
 from commonroom.core import access as core_access
 from commonroom.core.http import signed_in_user
 from commonroom.meetings import access as meetings_access
@@ -65,10 +66,16 @@ def console_page(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_GET
 def console_live(request: HttpRequest, session_id: int) -> HttpResponse:
     """The parts of the console that change while the session runs; the page
-    polls this every few seconds (and a socket hint can trigger it sooner)."""
-    return _render_live(
-        request, meetings_access.access_session(request.user, session_id, for_write=True)
-    )
+    polls this every few seconds (and a socket hint can trigger it sooner).
+
+    The poll is passive, so an unattended page still signs out; but a
+    facilitator running a live session watches the console without touching
+    it, and signing them out mid-session would leave the group without its
+    host. While the session is live, an open console counts as activity."""
+    session = meetings_access.access_session(request.user, session_id, for_write=True)
+    if rooms.join_open(session, timezone.now()):
+        mark_active(request)
+    return _render_live(request, session)
 
 
 @login_required
