@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,13 +18,15 @@ from commonroom.care.models import Program, TherapyGroup
 from commonroom.meetings.actions import do_record_presence
 from commonroom.meetings.models import Session, SessionSeries
 from tests import factories
-from tests.e2e.conftest import screenshot, sign_in, wait_for_live_event
+from tests.e2e.conftest import VideoHost, screenshot, sign_in, wait_for_live_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_facilitator_console_and_breakouts_across_three_browsers(
     asgi_live_server: Any,
+    video_host: VideoHost,
+    settings: Any,
     new_page: Any,
     program: Program,
     group: TherapyGroup,
@@ -30,6 +34,7 @@ def test_facilitator_console_and_breakouts_across_three_browsers(
     participant: User,
     groupmate: User,
 ) -> None:
+    settings.JITSI_DOMAIN = video_host.domain
     others: list[User] = []
     for name in ("Ana", "Ben"):
         person: User = factories.UserFactory.create(display_name=name)
@@ -57,7 +62,7 @@ def test_facilitator_console_and_breakouts_across_three_browsers(
     base = asgi_live_server.url
     facilitator_page = new_page()
     sign_in(facilitator_page, base, facilitator.email, totp=True)
-    sam = new_page(viewport={"width": 390, "height": 844})
+    sam = new_page(viewport={"width": 390, "height": 844}, ignore_https_errors=True)
     sign_in(sam, base, participant.email)
     lucia = new_page(viewport={"width": 390, "height": 844})
     sign_in(lucia, base, groupmate.email)
@@ -98,6 +103,13 @@ def test_facilitator_console_and_breakouts_across_three_browsers(
         expect(countdown).to_have_text(re.compile(r"^\d+:\d{2}$"))
         assert re.fullmatch(r"1[45]:\d{2}|\d:\d{2}", countdown.inner_text())
     screenshot(sam, "participant-breakout-room")
+    # "Go to my room" reaches the breakout's own video room on the video host.
+    sam.get_by_role("link", name="Go to my room").click()
+    sam.wait_for_url(f"https://{video_host.domain}/**")
+    token = parse_qs(urlsplit(sam.url).query)["jwt"][0]
+    claims = jwt.decode(token, settings.JITSI_APP_SECRET, algorithms=["HS256"], audience="jitsi")
+    assert claims["room"] == urlsplit(sam.url).path.strip("/")
+    assert video_host.requests[0].startswith(urlsplit(sam.url).path + "?jwt=")
     sam.goto(f"{base}/")
     expect(sam.locator("#next-session")).to_contain_text("Evening group")
     join = sam.locator("#next-session").get_by_role("link", name="Join the session")
