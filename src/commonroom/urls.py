@@ -15,6 +15,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("profile/", account_views.profile, name="profile"),
     path("people/<int:person_id>/", account_views.person, name="person"),
+    path("idle/", account_views.idle_status, name="idle_status"),
     path("", include("commonroom.care.urls")),
     path("", include("commonroom.meetings.urls")),
     path("", include("commonroom.spaces.urls")),

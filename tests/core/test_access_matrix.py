@@ -196,6 +196,8 @@ def test_every_route_is_classified_in_this_matrix() -> None:
     classified = {
         # foundation: this file
         "", "help/", "language/", "healthz", "readyz", "profile/", "people/<int:person_id>/",
+        # idle sign-out warning: tests/accounts/test_idle.py
+        "idle/",
         "api/v1/", "api/v1/openapi.json", "api/v1/auth/token", "api/v1/me",
         "api/v1/people/<person_id>", "api/v1/programs/administered",
         # invitations: tests/care/test_invitations.py

@@ -15,7 +15,7 @@ from commonroom.accounts.models import User
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.peers.buddies import actions
 from commonroom.peers.buddies.models import BuddyPair
-from tests.e2e.test_console_journey import sign_in
+from tests.e2e.conftest import sign_in, wait_for_live_event
 from tests.e2e.test_space_journey import PHONE, snap
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +29,7 @@ def open_pair_thread(page: Any) -> None:
 
 
 def test_a_buddy_pair_is_formed_and_the_first_check_in_arrives_live(
-    live_server: Any,
+    asgi_live_server: Any,
     new_page: Any,
     program: Program,
     group: TherapyGroup,
@@ -37,7 +37,7 @@ def test_a_buddy_pair_is_formed_and_the_first_check_in_arrives_live(
     groupmate: User,
     facilitator: User,
 ) -> None:
-    base = live_server.url
+    base = asgi_live_server.url
     # Lucia said earlier that she is open to a buddy.
     actions.do_set_opt_in(user=groupmate, program=program, consenting=True)
 
@@ -90,6 +90,7 @@ def test_a_buddy_pair_is_formed_and_the_first_check_in_arrives_live(
 
     arrived = lucia.locator(".message-item", has_text="a call with my buddy")
     expect(arrived).to_be_visible(timeout=15000)
+    assert wait_for_live_event(lucia, "message.new")["payload"]["checkin"]
     assert lucia.evaluate("window.stillTheSamePage") is True
     snap(lucia, "buddy-first-checkin-live")
     assert pair.space.messages.count() == 1

@@ -17,14 +17,14 @@ from commonroom.accounts.models import User
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.spaces import checkins
 from commonroom.spaces.models import Thread
-from tests.e2e.test_console_journey import sign_in
+from tests.e2e.conftest import sign_in, wait_for_live_event
 from tests.e2e.test_space_journey import PHONE, snap
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_check_in_shared_with_the_group_reaches_the_groupmate_live(
-    live_server: Any,
+    asgi_live_server: Any,
     new_page: Any,
     program: Program,
     group: TherapyGroup,
@@ -44,7 +44,7 @@ def test_a_check_in_shared_with_the_group_reaches_the_groupmate_live(
         client_id=uuid.uuid4(),
     )
     thread = Thread.objects.get(space__group=group)
-    base = live_server.url
+    base = asgi_live_server.url
     lucia = new_page(viewport=PHONE)
     sign_in(lucia, base, groupmate.email)
     lucia.goto(f"{base}/threads/{thread.pk}/")
@@ -65,6 +65,7 @@ def test_a_check_in_shared_with_the_group_reaches_the_groupmate_live(
 
     lucias_item = lucia.locator(".message-item", has_text="a quiet morning walk")
     expect(lucias_item).to_be_visible(timeout=15000)
+    assert wait_for_live_event(lucia, "message.new")["payload"]["thread_id"] == thread.pk
     assert lucia.evaluate("window.stillTheSamePage") is True
     snap(lucia, "checkin-groupmate-sees-it")
 
@@ -73,6 +74,7 @@ def test_a_check_in_shared_with_the_group_reaches_the_groupmate_live(
     lucias_item.get_by_role("button", name=re.compile("Sending love")).click()
     sams_item = sam.locator(".message-item", has_text="a quiet morning walk")
     expect(sams_item.locator("button[data-kind=heart] .count")).to_have_text("1", timeout=15000)
+    assert wait_for_live_event(sam, "reaction.changed")["payload"]["counts"]
     assert sam.evaluate("window.stillTheSamePage") is True
     snap(sam, "checkin-participant-sees-reaction")
     assert sam.console_errors == []

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,13 +18,15 @@ from commonroom.care.models import Program, TherapyGroup
 from commonroom.meetings.actions import do_record_presence
 from commonroom.meetings.models import Session, SessionSeries
 from tests import factories
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import VideoHost, screenshot, sign_in, wait_for_live_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_facilitator_console_and_breakouts_across_three_browsers(
-    live_server: Any,
+    asgi_live_server: Any,
+    video_host: VideoHost,
+    settings: Any,
     new_page: Any,
     program: Program,
     group: TherapyGroup,
@@ -30,9 +34,10 @@ def test_facilitator_console_and_breakouts_across_three_browsers(
     participant: User,
     groupmate: User,
 ) -> None:
-    others = []
+    settings.JITSI_DOMAIN = video_host.domain
+    others: list[User] = []
     for name in ("Ana", "Ben"):
-        person = factories.UserFactory(display_name=name)
+        person: User = factories.UserFactory.create(display_name=name)
         factories.enroll(person, program)
         factories.join(person, group)
         others.append(person)
@@ -54,10 +59,10 @@ def test_facilitator_console_and_breakouts_across_three_browsers(
     for person in (participant, groupmate, *others):
         do_record_presence(session=session, user=person, kind="join", source="provider")
 
-    base = live_server.url
+    base = asgi_live_server.url
     facilitator_page = new_page()
     sign_in(facilitator_page, base, facilitator.email, totp=True)
-    sam = new_page(viewport={"width": 390, "height": 844})
+    sam = new_page(viewport={"width": 390, "height": 844}, ignore_https_errors=True)
     sign_in(sam, base, participant.email)
     lucia = new_page(viewport={"width": 390, "height": 844})
     sign_in(lucia, base, groupmate.email)
@@ -91,17 +96,24 @@ def test_facilitator_console_and_breakouts_across_three_browsers(
     screenshot(facilitator_page, "console-breakouts-open")
 
     for page in (sam, lucia):
-        # Without reloading: the breakout panel refreshes itself.
+        # Without reloading: the websocket tells the breakout panel to refresh.
+        assert wait_for_live_event(page, "breakouts.changed")["payload"]
         page.get_by_text(re.compile(r"You are in breakout room \d")).wait_for(timeout=15000)
         countdown = page.locator("[data-countdown]").first
         expect(countdown).to_have_text(re.compile(r"^\d+:\d{2}$"))
         assert re.fullmatch(r"1[45]:\d{2}|\d:\d{2}", countdown.inner_text())
     screenshot(sam, "participant-breakout-room")
+    # "Go to my room" reaches the breakout's own video room on the video host.
+    sam.get_by_role("link", name="Go to my room").click()
+    sam.wait_for_url(f"https://{video_host.domain}/**")
+    token = parse_qs(urlsplit(sam.url).query)["jwt"][0]
+    claims = jwt.decode(token, settings.JITSI_APP_SECRET, algorithms=["HS256"], audience="jitsi")
+    assert claims["room"] == urlsplit(sam.url).path.strip("/")
+    assert video_host.requests[0].startswith(urlsplit(sam.url).path + "?jwt=")
     sam.goto(f"{base}/")
     expect(sam.locator("#next-session")).to_contain_text("Evening group")
-    expect(
-        sam.locator("#next-session").get_by_role("button", name="Join the session")
-    ).to_be_enabled()
+    join = sam.locator("#next-session").get_by_role("link", name="Join the session")
+    expect(join).to_have_attribute("href", re.compile(rf"^/sessions/{session.pk}/join/\?t="))
     screenshot(sam, "participant-home-next-session")
     assert facilitator_page.console_errors == []
     assert sam.console_errors == []

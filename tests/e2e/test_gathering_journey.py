@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_admin_schedules_a_monthly_reunion_in_spanish(
-    live_server: Any, new_page: Any, admin: User
+    asgi_live_server: Any, new_page: Any, admin: User
 ) -> None:
     User.objects.filter(pk=admin.pk).update(preferred_language="es")
     page = new_page()
-    sign_in(page, live_server.url, admin.email, totp=True)
+    sign_in(page, asgi_live_server.url, admin.email, totp=True)
 
-    page.goto(f"{live_server.url}/gatherings/new/")
+    page.goto(f"{asgi_live_server.url}/gatherings/new/")
     page.fill("#id_title", "Reencuentro mensual")
     page.fill("#id_starts_at", "2027-01-14T19:00")  # the second Thursday of January
     page.fill("#id_duration", "90")

@@ -14,16 +14,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_participant_signs_in_and_reads_home_in_spanish(
-    live_server: Any, new_page: Any, participant: User
+    asgi_live_server: Any, new_page: Any, participant: User
 ) -> None:
     page = new_page(viewport={"width": 360, "height": 740})
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{asgi_live_server.url}/")
     assert "/accounts/login/" in page.url
 
     page.get_by_label("Email").fill(participant.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{asgi_live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Sam"
     assert page.get_by_role("link", name="Get help now").is_visible()
     screenshot(page, "home-en-phone")
@@ -42,18 +42,18 @@ def test_participant_signs_in_and_reads_home_in_spanish(
 
 
 def test_page_fits_a_phone_without_sideways_scrolling(
-    live_server: Any, new_page: Any, participant: User
+    asgi_live_server: Any, new_page: Any, participant: User
 ) -> None:
     page = new_page(viewport={"width": 360, "height": 740})
-    page.goto(f"{live_server.url}/help/")
+    page.goto(f"{asgi_live_server.url}/help/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     assert page.get_by_role("link", name="Call 988").is_visible()
 
 
-def test_keyboard_user_reaches_main_content_first(live_server: Any, new_page: Any) -> None:
+def test_keyboard_user_reaches_main_content_first(asgi_live_server: Any, new_page: Any) -> None:
     page = new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
+    page.goto(f"{asgi_live_server.url}/accounts/login/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"

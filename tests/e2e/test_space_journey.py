@@ -1,7 +1,7 @@
 """Two group members on their phones in one thread: a message and a reaction
 reach the other page without a reload, and a message written offline is sent
-once when the connection returns. The live server speaks WSGI only, so the
-socket fails here and the polling fallback carries the journey."""
+once when the connection returns. The server is the product's ASGI server,
+so the message and the reaction arrive over the websocket."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from commonroom.accounts.models import User
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.spaces import actions
 from commonroom.spaces.models import Message, Space, SpaceKind, SpaceScope, Thread
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_console_journey import sign_in
+from tests.e2e.conftest import screenshot, sign_in, wait_for_live_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,9 +40,9 @@ def thread(program: Program, group: TherapyGroup, participant: User) -> Thread:
 
 
 def test_group_thread_updates_live_on_both_phones(
-    live_server: Any, new_page: Any, participant: User, groupmate: User, thread: Thread
+    asgi_live_server: Any, new_page: Any, participant: User, groupmate: User, thread: Thread
 ) -> None:
-    base = live_server.url
+    base = asgi_live_server.url
     sam = new_page(viewport=PHONE)
     sign_in(sam, base, participant.email)
     lucia = new_page(viewport=PHONE)
@@ -78,6 +77,8 @@ def test_group_thread_updates_live_on_both_phones(
 
     lucias_item = lucia.locator(".message-item", has_text="Day 30 today")
     expect(lucias_item).to_be_visible(timeout=15000)
+    posted = wait_for_live_event(lucia, "message.new")
+    assert posted["payload"]["thread_id"] == thread.pk
     expect(lucias_item.locator("strong")).to_have_text("30")
     snap(lucia, "space-thread-groupmate-sees-message")
 
@@ -85,6 +86,7 @@ def test_group_thread_updates_live_on_both_phones(
     expect(lucias_item.locator("button[data-kind=clap]")).to_have_attribute("aria-pressed", "true")
     expect(lucias_item.locator("button[data-kind=clap] .count")).to_have_text("1")
     expect(sams_item.locator("button[data-kind=clap] .count")).to_have_text("1", timeout=15000)
+    assert wait_for_live_event(sam, "reaction.changed")["payload"]["counts"]
     snap(sam, "space-thread-participant-sees-reaction")
 
     for page in (sam, lucia):
@@ -94,9 +96,9 @@ def test_group_thread_updates_live_on_both_phones(
 
 
 def test_message_written_offline_is_sent_once_when_back_online(
-    live_server: Any, new_page: Any, participant: User, groupmate: User, thread: Thread
+    asgi_live_server: Any, new_page: Any, participant: User, groupmate: User, thread: Thread
 ) -> None:
-    base = live_server.url
+    base = asgi_live_server.url
     sam = new_page(viewport=PHONE)
     sign_in(sam, base, participant.email)
     sam.goto(f"{base}/threads/{thread.pk}/")

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_facilitator_signs_in_with_totp_and_changes_a_phase(
-    live_server: Any, new_page: Any, facilitator: User, participant: User, group: TherapyGroup
+    asgi_live_server: Any, new_page: Any, facilitator: User, participant: User, group: TherapyGroup
 ) -> None:
     page = new_page()
-    sign_in(page, live_server.url, facilitator.email, totp=True)
+    sign_in(page, asgi_live_server.url, facilitator.email, totp=True)
 
     page.get_by_role("link", name=group.name).click()
     roster = page.get_by_role("table")

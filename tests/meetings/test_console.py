@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -508,17 +509,17 @@ def test_home_shows_the_next_session_with_a_join_button_that_waits_for_the_room(
     soon = make_session(series, starts_at=timezone.now() + timedelta(hours=2))  # type: ignore[arg-type]
     html = participant_client.get("/").content.decode()
     assert "Your next session" in html
-    assert f'action="/sessions/{soon.pk}/join/"' in html
-    button = html.split(f'action="/sessions/{soon.pk}/join/"')[1].split("</button>")[0]
-    assert "disabled" in button
-    assert "data-opens-at=" in button
+    link = html.split(f'data-href="/sessions/{soon.pk}/join/?t=')[0].rsplit("<a ", 1)[1]
+    assert 'aria-disabled="true"' in link
+    assert "data-opens-at=" in html
+    assert f'href="/sessions/{soon.pk}/join/' not in html.replace("data-href", "")
     Session.objects.filter(pk=soon.pk).update(
         starts_at=timezone.now() + timedelta(minutes=10),
         ends_at=timezone.now() + timedelta(minutes=190),
     )
     html = participant_client.get("/").content.decode()
-    button = html.split(f'action="/sessions/{soon.pk}/join/"')[1].split("</button>")[0]
-    assert "disabled" not in button
+    assert f'class="button" href="/sessions/{soon.pk}/join/?t=' in html
+    assert 'aria-disabled="true"' not in html
 
 
 def test_home_shows_the_time_in_the_persons_own_zone(
@@ -553,3 +554,33 @@ def test_home_shows_the_co_lead_and_the_prompt_once_the_session_starts(
 
 def test_home_without_an_upcoming_session_shows_none(outsider_client: Client) -> None:
     assert "Your next session" not in outsider_client.get("/").content.decode()
+
+
+# --- idle sign-out -------------------------------------------------------------------
+
+PASSIVE = {"HTTP_X_COMMONROOM_PASSIVE": "1"}
+
+
+def test_an_open_console_keeps_the_facilitator_signed_in_during_a_live_session(
+    facilitator_client: Client, live_session: Session
+) -> None:
+    url = f"/sessions/{live_session.pk}/console/live/"
+    start = timezone.now()
+    # Polled passively, as the page does, for 40 minutes: far past the 15.
+    for minute in range(0, 41, 5):
+        with time_machine.travel(start + timedelta(minutes=minute)):
+            assert facilitator_client.get(url, **PASSIVE).status_code == 200  # type: ignore[arg-type]
+
+
+def test_a_console_left_open_after_the_session_still_signs_out(
+    facilitator_client: Client, past_session: Session
+) -> None:
+    url = f"/sessions/{past_session.pk}/console/live/"
+    start = timezone.now()
+    facilitator_client.get(url)
+    for minute in range(5, 16, 5):
+        with time_machine.travel(start + timedelta(minutes=minute)):
+            assert facilitator_client.get(url, **PASSIVE).status_code == 200  # type: ignore[arg-type]
+    with time_machine.travel(start + timedelta(minutes=16)):
+        response = facilitator_client.get(url, **PASSIVE)  # type: ignore[arg-type]
+    assert response["Location"] == "/accounts/login/"

@@ -35,6 +35,7 @@ from commonroom.meetings.models import (
     ShareLog,
     SharingPrompt,
 )
+from commonroom.meetings.rooms import room_link
 from tests import factories
 from tests.conftest import Api
 
@@ -133,7 +134,7 @@ STAFF_API = [
 ROSTER_PAGES = [
     Call("get", "/sessions/{session}/my-breakout/", round="open", ok=200, writes=False),
     Call("post", "/sessions/{session}/my-breakout/ask/", round="open"),
-    Call("post", "/sessions/{session}/my-breakout/join/", round="open", writes=False),
+    Call("get", "/sessions/{session}/my-breakout/join/", round="open", writes=False),
     Call("post", "/sessions/{session}/co-lead/opt-in/", {"opt_in": "1"}, round="open"),
 ]
 
@@ -409,11 +410,27 @@ def test_a_member_of_a_room_uses_every_breakout_page(
 
 
 def test_a_member_of_a_room_is_sent_to_the_rooms_video(
-    participant_client: Client, stage: Callable[[str | None], dict[str, int]]
+    participant: User,
+    participant_client: Client,
+    stage: Callable[[str | None], dict[str, int]],
+    live_session: Session,
 ) -> None:
-    ids = stage("open")
-    response = participant_client.post(f"/sessions/{ids['session']}/my-breakout/join/")
+    stage("open")
+    link = room_link(session=live_session, person=participant, purpose="breakout")
+    response = participant_client.get(link)
     assert response["Location"].startswith("https://meet.example.org/")
+
+
+def test_a_breakout_link_signed_for_someone_else_is_refused(
+    participant_client: Client,
+    groupmate: User,
+    stage: Callable[[str | None], dict[str, int]],
+    live_session: Session,
+) -> None:
+    stage("open")
+    link = room_link(session=live_session, person=groupmate, purpose="breakout")
+    response = participant_client.get(link)
+    assert response["Location"] == f"/sessions/{live_session.pk}/"
 
 
 @pytest.mark.parametrize("call", ROSTER_API, ids=str)
@@ -439,7 +456,7 @@ def test_someone_on_the_roster_but_in_no_room_has_no_room_to_ask_for_or_join(
     ids = stage("open")
     before = snapshot(live_session)
     assert groupmate_client.post(f"/sessions/{ids['session']}/my-breakout/ask/").status_code == 404
-    assert groupmate_client.post(f"/sessions/{ids['session']}/my-breakout/join/").status_code == 404
+    assert groupmate_client.get(f"/sessions/{ids['session']}/my-breakout/join/").status_code == 404
     api = Api(groupmate)
     assert refused(ASK_API.api(api, ids), 404)["code"] == "not_found"
     assert MY_BREAKOUT_API.api(api, ids).status_code == 204
@@ -465,7 +482,7 @@ def test_rooms_that_are_not_open_cannot_be_asked_for_or_joined(
         participant_client.post(f"/sessions/{ids['session']}/my-breakout/ask/").status_code == 404
     )
     assert (
-        participant_client.post(f"/sessions/{ids['session']}/my-breakout/join/").status_code == 404
+        participant_client.get(f"/sessions/{ids['session']}/my-breakout/join/").status_code == 404
     )
     api = Api(participant)
     assert refused(ASK_API.api(api, ids), 404)["code"] == "not_found"

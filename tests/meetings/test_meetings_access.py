@@ -8,6 +8,7 @@ from django.test import Client
 from commonroom.accounts.models import User
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.meetings.models import Session, SessionException, SessionSeries
+from commonroom.meetings.rooms import room_link
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +181,7 @@ def test_agreement_gates_the_session_page_and_join(
     assert participant_client.get(f"/sessions/{live_session.pk}/")["Location"].startswith(
         f"/programs/{program.pk}/agreement/"
     )
-    assert participant_client.post(f"/sessions/{live_session.pk}/join/").status_code == 404
+    link = room_link(session=live_session, person=participant)
+    assert participant_client.get(link).status_code == 404
     response = api_as(participant).post(f"/sessions/{live_session.pk}/join")  # type: ignore[operator]
     assert response.json()["error"]["code"] == "agreement_required"

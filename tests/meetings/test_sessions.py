@@ -25,6 +25,7 @@ from commonroom.meetings.models import (
     SessionStatus,
     TechHelpRequest,
 )
+from commonroom.meetings.rooms import room_link
 from commonroom.meetings.scheduling import do_add_exception, do_create_series
 from tests.meetings.conftest import make_session
 
@@ -157,17 +158,21 @@ def _session_at(series: SessionSeries, minutes_from_now: int) -> Session:
     return make_session(series, starts_at=timezone.now() + timedelta(minutes=minutes_from_now))
 
 
+def _link(session: Session, person: User) -> str:
+    return room_link(session=session, person=person)
+
+
 def test_joining_opens_fifteen_minutes_before(
-    participant_client: Client, series: SessionSeries
+    participant: User, participant_client: Client, series: SessionSeries
 ) -> None:
     early = _session_at(series, 16)
-    response = participant_client.post(f"/sessions/{early.pk}/join/")
+    response = participant_client.get(_link(early, participant))
     assert response["Location"] == f"/sessions/{early.pk}/"
     assert (
         "opens 15 minutes before" in participant_client.get(response["Location"]).content.decode()
     )
     on_time = _session_at(series, 14)
-    response = participant_client.post(f"/sessions/{on_time.pk}/join/")
+    response = participant_client.get(_link(on_time, participant))
     assert response.status_code == 302
     assert response["Location"].startswith(f"https://{settings.JITSI_DOMAIN}/")
 
@@ -175,7 +180,7 @@ def test_joining_opens_fifteen_minutes_before(
 def test_the_join_link_is_a_jwt_for_this_person(
     participant_client: Client, participant: User, live_session: Session
 ) -> None:
-    url = participant_client.post(f"/sessions/{live_session.pk}/join/")["Location"]
+    url = participant_client.get(_link(live_session, participant))["Location"]
     parsed = urlparse(url)
     token = parse_qs(parsed.query)["jwt"][0]
     claims = jwt.decode(token, settings.JITSI_APP_SECRET, algorithms=["HS256"], audience="jitsi")
@@ -183,17 +188,104 @@ def test_the_join_link_is_a_jwt_for_this_person(
     assert claims["context"]["user"]["name"] == "Sam"
     assert claims["context"]["user"]["moderator"] is False
     assert participant.email not in url
-    assert PresenceEvent.objects.filter(
-        session=live_session, user=participant, kind="join"
-    ).exists()
+
+
+def test_following_the_room_link_records_arrival(
+    participant_client: Client, participant: User, live_session: Session
+) -> None:
+    participant_client.get(_link(live_session, participant))
+    event = PresenceEvent.objects.get(session=live_session, user=participant)
+    assert (event.kind, event.source) == ("join", "room_link")
     assert Attendance.objects.get(session=live_session, user=participant).status == "present"
 
 
-def test_facilitators_join_as_moderators(facilitator_client: Client, live_session: Session) -> None:
-    url = facilitator_client.post(f"/sessions/{live_session.pk}/join/")["Location"]
+def test_the_session_page_offers_a_link_not_a_form_the_csp_would_block(
+    participant_client: Client, participant: User, live_session: Session
+) -> None:
+    html = participant_client.get(f"/sessions/{live_session.pk}/").content.decode()
+    assert f'action="/sessions/{live_session.pk}/join/' not in html
+    link = html.split('class="button" href="')[1].split('"')[0].replace("&amp;", "&")
+    response = participant_client.get(link)
+    assert response["Location"].startswith(f"https://{settings.JITSI_DOMAIN}/")
+
+
+def test_the_session_page_records_no_presence(
+    participant_client: Client, participant: User, live_session: Session
+) -> None:
+    participant_client.get(f"/sessions/{live_session.pk}/")
+    assert not PresenceEvent.objects.exists()
+
+
+def test_an_ended_session_shows_no_join(
+    participant_client: Client, participant: User, past_session: Session
+) -> None:
+    html = participant_client.get(f"/sessions/{past_session.pk}/").content.decode()
+    assert "This session has ended." in html
+    assert "Join the session" not in html
+    assert "/join/?t=" not in html
+
+
+def test_an_arrival_tells_staff_consoles_to_refresh(
+    participant_client: Client,
+    participant: User,
+    facilitator: User,
+    admin: User,
+    live_session: Session,
+) -> None:
+    with (
+        mock.patch("commonroom.meetings.actions.notify_users") as notify,
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        participant_client.get(_link(live_session, participant))
+    (recipients, kind, payload), _kwargs = notify.call_args
+    assert set(recipients) == {facilitator.pk, admin.pk}
+    assert (kind, payload) == ("console.changed", {"session": live_session.pk})
+
+
+def test_a_room_link_signed_for_someone_else_is_refused(
+    participant_client: Client, groupmate: User, live_session: Session
+) -> None:
+    response = participant_client.get(_link(live_session, groupmate))
+    assert response["Location"] == f"/sessions/{live_session.pk}/"
+    assert not PresenceEvent.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "WzEsMl0:forged"])
+def test_a_room_link_without_a_valid_token_records_nothing(
+    participant_client: Client, live_session: Session, token: str
+) -> None:
+    response = participant_client.get(f"/sessions/{live_session.pk}/join/", {"t": token})
+    assert response["Location"] == f"/sessions/{live_session.pk}/"
+    page = participant_client.get(response["Location"]).content.decode()
+    assert "not yours or is damaged" in page
+    assert not PresenceEvent.objects.exists()
+
+
+def test_the_join_click_no_longer_posts(participant_client: Client, live_session: Session) -> None:
+    assert participant_client.post(f"/sessions/{live_session.pk}/join/").status_code == 405
+    assert not PresenceEvent.objects.exists()
+
+
+def test_facilitators_join_as_moderators(
+    facilitator_client: Client, facilitator: User, live_session: Session
+) -> None:
+    url = facilitator_client.get(_link(live_session, facilitator))["Location"]
     token = parse_qs(urlparse(url).query)["jwt"][0]
     claims = jwt.decode(token, settings.JITSI_APP_SECRET, algorithms=["HS256"], audience="jitsi")
     assert claims["context"]["user"]["moderator"] is True
+
+
+def test_the_api_hands_out_the_room_link_and_records_nothing(
+    api_as: object, participant: User, participant_client: Client, live_session: Session
+) -> None:
+    response = api_as(participant).post(f"/sessions/{live_session.pk}/join")  # type: ignore[operator]
+    url = urlparse(response.json()["url"])
+    assert url.path == f"/sessions/{live_session.pk}/join/"
+    assert not PresenceEvent.objects.exists()
+    assert participant_client.get(f"{url.path}?{url.query}")["Location"].startswith(
+        f"https://{settings.JITSI_DOMAIN}/"
+    )
+    assert PresenceEvent.objects.filter(user=participant).count() == 1
 
 
 def test_an_ended_session_refuses_over_api(
@@ -208,17 +300,21 @@ def test_an_ended_session_refuses_over_api(
 def test_people_off_the_roster_cannot_join_or_see(
     request: pytest.FixtureRequest, api_as: object, persona: str, live_session: Session
 ) -> None:
+    person = request.getfixturevalue(persona)
     client: Client = request.getfixturevalue(f"{persona}_client")
     assert client.get(f"/sessions/{live_session.pk}/").status_code == 404
-    assert client.post(f"/sessions/{live_session.pk}/join/").status_code == 404
-    api = api_as(request.getfixturevalue(persona))  # type: ignore[operator]
+    assert client.get(_link(live_session, person)).status_code == 404
+    api = api_as(person)  # type: ignore[operator]
     assert api.post(f"/sessions/{live_session.pk}/join").status_code == 404
     assert not PresenceEvent.objects.exists()
 
 
-def test_anonymous_cannot_join(anonymous_client: Client, live_session: Session) -> None:
-    response = anonymous_client.post(f"/sessions/{live_session.pk}/join/")
+def test_anonymous_cannot_join(
+    anonymous_client: Client, participant: User, live_session: Session
+) -> None:
+    response = anonymous_client.get(_link(live_session, participant))
     assert response["Location"].startswith("/accounts/login/")
+    assert not PresenceEvent.objects.exists()
 
 
 # --- attendance --------------------------------------------------------------------

@@ -287,11 +287,28 @@ def test_jitsi_refuses_a_short_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    "domain", ["https://meet.example.org", "meet.example.org/x", "Meet.org", ""]
+    "domain",
+    [
+        "https://meet.example.org",
+        "meet.example.org/x",
+        "Meet.org",
+        "",
+        "meet.example.org:",
+        "meet.example.org:https",
+        "meet.example.org:70000",
+        "user@meet.example.org",
+    ],
 )
 def test_jitsi_domain_is_a_bare_host(domain: str) -> None:
     with pytest.raises(ValueError, match="domain"):
         jitsi(domain=domain)
+
+
+def test_jitsi_on_another_port_keeps_the_port_in_the_url_but_not_the_subject() -> None:
+    provider = jitsi(domain="meet.example.org:8443")
+    url = provider.join_url(room=make_room(provider), person=MEMBER, now=NOW)
+    assert url.startswith("https://meet.example.org:8443/")
+    assert decode(jitsi_token(url))["sub"] == "meet.example.org"
 
 
 def test_jitsi_breakouts_are_separate_rooms_with_their_own_tokens() -> None:

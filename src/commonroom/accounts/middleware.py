@@ -39,6 +39,24 @@ def idle_limit_seconds(request: HttpRequest) -> int:
     return minutes * 60
 
 
+def idle_remaining_seconds(request: HttpRequest) -> int:
+    """Seconds until this person is signed out for inactivity, as the next
+    request would find it."""
+    limit = idle_limit_seconds(request)
+    last_seen = request.session.get(LAST_SEEN_KEY)
+    if last_seen is None:
+        return limit
+    return max(0, int(limit - (time.time() - float(last_seen))))
+
+
+def mark_active(request: HttpRequest) -> None:
+    """Counts a passive request as activity: for a page that stands for the
+    person's presence although nobody touches it, such as a facilitator's
+    console while they run a live session."""
+    if request.user.is_authenticated:
+        request.session[LAST_SEEN_KEY] = time.time()
+
+
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         response = HttpResponse(status=204)

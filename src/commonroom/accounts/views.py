@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from commonroom.accounts.access import access_person
 from commonroom.accounts.actions import do_update_profile
 from commonroom.accounts.forms import ProfileForm
+from commonroom.accounts.middleware import idle_limit_seconds, idle_remaining_seconds
 from commonroom.accounts.models import User
 
 
@@ -37,3 +38,19 @@ def profile(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     view = access_person(request.user, person_id)
     return render(request, "accounts/person.html", {"person": view})
+
+
+@require_http_methods(["GET", "POST"])
+def idle_status(request: HttpRequest) -> HttpResponse:
+    """How long until idle sign-out, for the warning every page shows a
+    little before it (static/commonroom/idle.js). Its GET is sent passively
+    so asking does not count as activity; the POST is "Stay signed in",
+    which the idle middleware counts like any other request."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"error": {"code": "unauthenticated", "message": _("Sign in again."), "field": None}},
+            status=401,
+        )
+    return JsonResponse(
+        {"remaining": idle_remaining_seconds(request), "limit": idle_limit_seconds(request)}
+    )

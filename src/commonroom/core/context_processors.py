@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from commonroom.accounts import mfa
+from commonroom.accounts.middleware import idle_limit_seconds
 from commonroom.core import access as core_access
 
 
@@ -15,4 +16,5 @@ def commonroom(request: HttpRequest) -> dict[str, Any]:
         "viewer_is_staff": is_staff,
         "viewer_can_admin": bool(user is not None and core_access.administered_program_ids(user)),
         "viewer_needs_mfa_setup": bool(is_staff and user is not None and not mfa.has_totp(user)),
+        "idle_seconds": idle_limit_seconds(request) if user and user.is_authenticated else 0,
     }

@@ -48,7 +48,8 @@ def do_record_presence(
     *, session: Session, user: User, kind: str, source: str, at: datetime | None = None
 ) -> PresenceEvent:
     """A join or leave. Until attendance is finalised the person's status is
-    recomputed from all their events; after, only a correction changes it."""
+    recomputed from all their events; after, only a correction changes it.
+    Staff's open consoles are told to refresh their roster (ids only)."""
     if kind not in PresenceEvent.Kind.values:
         raise refuse("kind", _("A presence is a join or a leave."))
     if source not in AttendanceSource.values:
@@ -60,7 +61,17 @@ def do_record_presence(
         )
         if session.attendance_finalised_at is None:
             _recompute(session, user.pk, timezone.now())
+        staff = _session_staff_ids(session)
+        payload = {"session": session.pk}
+        transaction.on_commit(lambda: notify_users(staff, "console.changed", payload))
     return event
+
+
+def _session_staff_ids(session: Session) -> set[int]:
+    group = session.series.group
+    return set(group.facilitators.values_list("pk", flat=True)) | set(
+        core_access.program_admin_ids(group.program_id)
+    )
 
 
 def do_finalise_attendance(
@@ -206,10 +217,7 @@ def do_request_tech_help(*, user: User, session: Session | None) -> TechHelpRequ
     with transaction.atomic():
         request = TechHelpRequest.objects.create(user=user, session=session)
         if session is not None:
-            group = session.series.group
-            staff = set(group.facilitators.values_list("pk", flat=True)) | set(
-                core_access.program_admin_ids(group.program_id)
-            )
+            staff = _session_staff_ids(session)
             payload = {
                 "request": request.pk,
                 "session": session.pk,

@@ -75,7 +75,12 @@ def session_detail(request: HttpRequest, session_id: int) -> dict[str, Any]:
 @router.post(
     "/sessions/{session_id}/join",
     response=JoinOut,
-    summary="Record a join and get a signed room link",
+    summary="Get this person's signed room link",
+    description=(
+        "Checks that the person may join now and returns their room link on this site. "
+        "Open it in the browser where they are signed in: their arrival is recorded when "
+        "the browser follows it to the video room, not by this call."
+    ),
 )
 def join(request: HttpRequest, session_id: int) -> dict[str, str]:
     session = meetings_access.access_session(request.user, session_id)
@@ -87,18 +92,14 @@ def join(request: HttpRequest, session_id: int) -> dict[str, str]:
             raise ApiError(
                 403, "agreement_required", "Accept the group agreement first.", "version"
             ) from exc
+    person = _viewer(request)
     try:
-        url = rooms.join_link(
-            session=session, person=_viewer(request), moderator=staff, now=timezone.now()
-        )
+        rooms.check_join(session=session, person=person, moderator=staff, now=timezone.now())
     except rooms.JoinRefused as exc:
         raise ApiError(403, exc.reason.value, rooms.refusal_message(exc)) from exc
     except rooms.RoomUnavailable as exc:
         raise ApiError(503, "video_unavailable", rooms.refusal_message(exc)) from exc
-    actions.do_record_presence(
-        session=session, user=_viewer(request), kind="join", source="join_click"
-    )
-    return {"url": url}
+    return {"url": request.build_absolute_uri(rooms.room_link(session=session, person=person))}
 
 
 @router.get("/sessions/{session_id}/attendance", response=list[AttendanceOut])

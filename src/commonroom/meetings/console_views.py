@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commonroom.accounts.middleware import mark_active
 from commonroom.core import access as core_access
 from commonroom.core.http import signed_in_user
 from commonroom.meetings import access as meetings_access
@@ -55,6 +56,7 @@ def console_page(request: HttpRequest, session_id: int) -> HttpResponse:
             "plan": getattr(session, "plan", None),
             "suggestions": console.prompt_suggestions(session, signed_in_user(request)),
             "rotation": console.co_lead_rotation(session),
+            "ended": session.ends_at <= timezone.now(),
         }
     )
     return render(request, "meetings/console.html", context)
@@ -64,10 +66,16 @@ def console_page(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_GET
 def console_live(request: HttpRequest, session_id: int) -> HttpResponse:
     """The parts of the console that change while the session runs; the page
-    polls this every few seconds (and a socket hint can trigger it sooner)."""
-    return _render_live(
-        request, meetings_access.access_session(request.user, session_id, for_write=True)
-    )
+    polls this every few seconds (and a socket hint can trigger it sooner).
+
+    The poll is passive, so an unattended page still signs out; but a
+    facilitator running a live session watches the console without touching
+    it, and signing them out mid-session would leave the group without its
+    host. While the session is live, an open console counts as activity."""
+    session = meetings_access.access_session(request.user, session_id, for_write=True)
+    if rooms.join_open(session, timezone.now()):
+        mark_active(request)
+    return _render_live(request, session)
 
 
 @login_required
@@ -252,17 +260,25 @@ def ask_facilitator(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_GET
 def join_breakout(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The signed link to the person's breakout room (see rooms.py); the room
+    is looked up now, so a move since the page rendered is honoured."""
     session, room = _my_room(request, session_id)
     if room is None:
         raise Http404
+    person = signed_in_user(request)
+    if not rooms.room_token_valid(
+        request.GET.get("t", ""), session=session, person=person, purpose="breakout"
+    ):
+        messages.error(request, _("That join link is not yours or is damaged. Join from here."))
+        return redirect("session", session_id=session_id)
     try:
         url = rooms.breakout_link(
             session=session,
             room_number=room.number,
             room_count=room.round.rooms.count(),
-            person=signed_in_user(request),
+            person=person,
             moderator=False,
             now=timezone.now(),
         )

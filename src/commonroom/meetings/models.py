@@ -178,7 +178,10 @@ class AttendanceStatus(models.TextChoices):
 
 
 class AttendanceSource(models.TextChoices):
+    # Recorded on the click, before the room link existed (rooms.py); kept
+    # so that older records still read.
     JOIN_CLICK = "join_click", _("Joined from Commonroom")
+    ROOM_LINK = "room_link", _("Arrived through Commonroom's room link")
     PROVIDER = "provider", _("Video provider callback")
     FACILITATOR = "facilitator", _("Facilitator")
 

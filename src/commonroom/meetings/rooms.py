@@ -1,13 +1,38 @@
 """Joining a session's video room: the roster and window checks, then a
-signed link from the series' provider (video/)."""
+signed link from the series' provider (video/).
+
+How a person gets into the room, and when they count as arrived:
+
+The Join buttons are plain links to our own *room link*
+(`/sessions/<id>/join/?t=...`, `/sessions/<id>/my-breakout/join/?t=...`),
+not forms. A form's navigation is bound by the page's CSP `form-action
+'self'`, which Chromium applies to every redirect the submission follows,
+so a POST that redirects to the video host is silently blocked. A link's
+navigation is not, and the CSP stays as strict as it is.
+
+The room link is a GET, so it carries a token signed for this person and
+this session (`room_token`): without it any site could make a signed-in
+browser load the link and put its owner on the roster. Arrival is recorded
+when the browser loads the room link, in the very response that sends it to
+the provider: that is the first moment we know the browser is on its way,
+and nothing after it is ours to block. The click itself records nothing.
+
+Per provider: Jitsi Meet and a plain link give Commonroom no callback, so
+the room link is all we know; BigBlueButton could also report joins and
+leaves through its webhooks, which Commonroom does not consume yet, so
+leaves come from facilitators' corrections.
+"""
 
 from __future__ import annotations
 
 import logging
 import urllib.request
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
@@ -17,6 +42,34 @@ from commonroom.meetings.models import Session, SessionSeries, SessionStatus, Vi
 log = logging.getLogger(__name__)
 
 JoinRefused = video.JoinRefused
+
+
+# The token names the session and the person; the join window, the roster and
+# the person's access are checked again when the link is followed, so the
+# token need not expire before the session does.
+_TOKEN_SALT = "commonroom.meetings.room-link"  # noqa: S105 - a namespace, not a secret
+ROOM_PURPOSES = ("session", "breakout")
+
+
+def room_token(*, session: Session, person: User, purpose: str) -> str:
+    if purpose not in ROOM_PURPOSES:
+        raise ValueError(f"purpose must be one of {', '.join(ROOM_PURPOSES)}")
+    return signing.dumps([session.pk, person.pk, purpose], salt=_TOKEN_SALT, compress=True)
+
+
+def room_token_valid(token: str, *, session: Session, person: User, purpose: str) -> bool:
+    try:
+        value = signing.loads(token, salt=_TOKEN_SALT)
+    except signing.BadSignature:
+        return False
+    return bool(value == [session.pk, person.pk, purpose])
+
+
+def room_link(*, session: Session, person: User, purpose: str = "session") -> str:
+    """The path of this person's room link (the main room or their breakout)."""
+    name = "join_session" if purpose == "session" else "join_breakout"
+    token = room_token(session=session, person=person, purpose=purpose)
+    return f"{reverse(name, kwargs={'session_id': session.pk})}?{urlencode({'t': token})}"
 
 
 class RoomUnavailable(Exception):
@@ -51,10 +104,11 @@ def join_open(session: Session, now: datetime) -> bool:
     )
 
 
-def join_link(*, session: Session, person: User, moderator: bool, now: datetime) -> str:
-    """The person's own signed link. The caller has checked that they may see
-    the session; staff join as moderators, everyone else on the roster as
-    attendees."""
+def check_join(
+    *, session: Session, person: User, moderator: bool, now: datetime
+) -> video.VideoProvider:
+    """Raises JoinRefused or RoomUnavailable unless the person may join now;
+    the caller has checked that they may see the session."""
     from commonroom.meetings.queries import roster_ids
 
     if session.status != SessionStatus.SCHEDULED:
@@ -62,7 +116,14 @@ def join_link(*, session: Session, person: User, moderator: bool, now: datetime)
     if not moderator and person.pk not in roster_ids(session):
         raise JoinRefused(video.JoinRefusal.NOT_ON_ROSTER)
     video.check_join_window(starts_at=session.starts_at, ends_at=session.ends_at, now=now)
-    provider = provider_for(session.series)
+    return provider_for(session.series)
+
+
+def join_link(*, session: Session, person: User, moderator: bool, now: datetime) -> str:
+    """The person's own signed link. The caller has checked that they may see
+    the session; staff join as moderators, everyone else on the roster as
+    attendees."""
+    provider = check_join(session=session, person=person, moderator=moderator, now=now)
     room = provider.create_room(
         session_key=f"session-{session.pk}",
         title=session.series.title,

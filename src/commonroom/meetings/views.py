@@ -32,6 +32,7 @@ from commonroom.meetings.forms import (
 )
 from commonroom.meetings.models import (
     Attendance,
+    AttendanceSource,
     CoLeadOptIn,
     Session,
     SessionPlan,
@@ -79,6 +80,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "staff_view": staff,
         "join_open": rooms.join_open(session, now),
+        "ended": session.ends_at <= now,
         "opens_at": session.starts_at - timedelta(minutes=queries.JOIN_EARLY_MINUTES),
         "plan": plan,
         # Participants see the prompt when the session starts; the co-lead a
@@ -127,25 +129,30 @@ def _staff_context(session: Session) -> dict[str, object]:
 
 
 @login_required
-@require_POST
+@require_GET
 def join(request: HttpRequest, session_id: int) -> HttpResponse:
-    """Records the join and sends the person to their signed room link."""
+    """The signed room link (rooms.py says why a link and not a form):
+    records the person's arrival and sends the browser on to their room."""
     session = meetings_access.access_session(request.user, session_id)
+    person = signed_in_user(request)
     staff = meetings_access.is_session_staff(request.user, session)
     if not staff:
         try:
             care_access.require_current_agreement(request.user, session.series.group.program_id)
         except care_access.AgreementRequired:
             raise Http404 from None
+    if not rooms.room_token_valid(
+        request.GET.get("t", ""), session=session, person=person, purpose="session"
+    ):
+        messages.error(request, _("That join link is not yours or is damaged. Join from here."))
+        return redirect("session", session_id=session.pk)
     try:
-        url = rooms.join_link(
-            session=session, person=signed_in_user(request), moderator=staff, now=timezone.now()
-        )
+        url = rooms.join_link(session=session, person=person, moderator=staff, now=timezone.now())
     except (rooms.JoinRefused, rooms.RoomUnavailable) as exc:
         messages.error(request, rooms.refusal_message(exc))
         return redirect("session", session_id=session.pk)
     actions.do_record_presence(
-        session=session, user=signed_in_user(request), kind="join", source="join_click"
+        session=session, user=person, kind="join", source=AttendanceSource.ROOM_LINK
     )
     return HttpResponseRedirect(url)
 

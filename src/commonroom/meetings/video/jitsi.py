@@ -23,7 +23,8 @@ from commonroom.meetings.video.base import (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JitsiConfig:
-    domain: str  # host name only, e.g. "meet.example.org"
+    # The host, e.g. "meet.example.org", with ":port" when Jitsi is not on 443.
+    domain: str
     app_id: str  # Prosody's app_id: the token's iss
     app_secret: str = field(repr=False)  # Prosody's app_secret: the HS256 key
     audience: str = "jitsi"
@@ -37,15 +38,23 @@ class JitsiConfig:
     skip_prejoin: bool = False
 
     def __post_init__(self) -> None:
+        host, _, port = self.domain.partition(":")
         if (
-            not self.domain
-            or any(c in self.domain for c in "/:?# ")
-            or self.domain != self.domain.lower()
+            not host
+            or any(c in host for c in "/?#@ ")
+            or host != host.lower()
+            or (port and not (port.isdigit() and 0 < int(port) < 65536))
+            or (self.domain.endswith(":") and not port)
         ):
             raise ValueError("domain must be a lowercase host name such as meet.example.org")
         if not self.app_id:
             raise ValueError("app_id must not be empty")
         check_secret(self.app_secret, name="app_secret")
+
+    @property
+    def host(self) -> str:
+        """The domain without its port: what Prosody calls the domain."""
+        return self.domain.partition(":")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +110,7 @@ class JitsiProvider:
         claims = {
             "aud": cfg.audience,
             "iss": cfg.app_id,
-            "sub": cfg.subject if cfg.subject is not None else cfg.domain,
+            "sub": cfg.subject if cfg.subject is not None else cfg.host,
             "room": room.name,
             # No iat: the documented format does not use it, and verifiers that
             # check it refuse a token "issued" ahead of their clock, the very

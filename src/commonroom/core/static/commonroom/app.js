@@ -1,6 +1,7 @@
 // Small progressive enhancements. Every page works without this file.
 
 import { onMessage, start } from "./live.js";
+import "./idle.js";
 
 // Move focus to the main region after an in-page skip so screen readers land there.
 const skip = document.querySelector(".skip-link");
