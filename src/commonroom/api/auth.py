@@ -43,6 +43,8 @@ class BearerToken(HttpBearer):
             return None
         if core_access.is_staff_member(user) and not record.mfa_verified:
             return None
+        if not record.matches_credentials(user):
+            return None
         do_touch_api_token(token=record)
         activate_language(request, user)  # as on their pages and in their emails
         request.user = user
