@@ -100,6 +100,18 @@ def test_a_file_over_the_limit_is_refused(
     assert stored_files(uploads) == []
 
 
+def test_an_upload_far_over_the_limit_answers_413_and_stores_nothing(
+    settings: Any, participant_client: Client, group_space: Space, uploads: Path
+) -> None:
+    settings.RESOURCE_MAX_BYTES = 1024 * 1024
+    big = b"%PDF-1.7\n" + b"0" * (4 * 1024 * 1024)
+    response = upload(participant_client, group_space, "big.pdf", big, type="application/pdf")
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert not Resource.objects.exists()
+    assert stored_files(uploads) == []
+
+
 def test_a_retried_upload_is_stored_once(participant_client: Client, group_space: Space) -> None:
     client_id = str(uuid.uuid4())
     for _attempt in range(2):

@@ -1,0 +1,87 @@
+"""Oversized bodies answer 413 and text with a NUL answers 400, naming the
+problem, before anything is written."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from commonroom.accounts.models import User
+from commonroom.spaces.models import Message, Thread
+from tests.spaces.conftest import group_space, thread
+
+__all__ = ["group_space", "thread"]  # fixtures
+
+pytestmark = pytest.mark.django_db
+
+THREE_MB = 3 * 1024 * 1024
+
+
+def test_an_oversized_json_body_answers_413_in_the_api_error_shape(
+    api_as: Any, participant: User, thread: Thread
+) -> None:
+    body = {"body": "x" * THREE_MB, "client_id": str(uuid.uuid4())}
+    response = api_as(participant).post(f"/threads/{thread.pk}/messages", body)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert response.json()["error"]["field"] == "body"
+    assert "at most 2 MB" in response.json()["error"]["message"]
+    assert not Message.objects.exists()
+
+
+def test_an_oversized_form_answers_a_413_page(participant_client: Client, thread: Thread) -> None:
+    response = participant_client.post(
+        f"/threads/{thread.pk}/messages/",
+        {"body": "x" * THREE_MB, "client_id": str(uuid.uuid4())},
+    )
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_a_nul_in_a_json_field_answers_400_naming_the_field(
+    api_as: Any, participant: User, thread: Thread
+) -> None:
+    body = {"body": "hello\u0000there", "client_id": str(uuid.uuid4())}
+    response = api_as(participant).post(f"/threads/{thread.pk}/messages", body)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_text"
+    assert response.json()["error"]["field"] == "body"
+    assert not Message.objects.exists()
+
+
+def test_a_lone_surrogate_in_json_answers_400(participant: User) -> None:
+    raw = '{"email": "a@example.org", "password": "x\\ud800y"}'
+    response = Client().post("/api/v1/auth/token", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "password"
+
+
+def test_a_nul_in_a_form_field_answers_400_naming_the_field(
+    participant_client: Client, thread: Thread
+) -> None:
+    response = participant_client.post(
+        f"/threads/{thread.pk}/messages/", {"body": "a\x00b", "client_id": str(uuid.uuid4())}
+    )
+    assert response.status_code == 400
+    assert "body contains a NUL" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_a_nul_in_a_search_query_answers_400(participant_client: Client) -> None:
+    response = participant_client.get("/search/", {"q": "plan\x00"})
+    assert response.status_code == 400
+    assert "q contains a NUL" in response.content.decode()
+
+
+def test_a_body_just_under_the_limit_is_still_read(participant: User) -> None:
+    padding = "x" * (2 * 1024 * 1024)
+    raw = json.dumps({"email": participant.email, "password": "wrong", "label": padding})
+    response = Client().post("/api/v1/auth/token", data=raw, content_type="application/json")
+    # Read and judged on its fields: the label is too long, nothing more.
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "label"
