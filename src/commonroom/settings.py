@@ -429,7 +429,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django's request warnings name the path ("Not Found: /invite/<token>/").
+    "filters": {"redact_secrets": {"()": "commonroom.core.accesslog.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("COMMONROOM_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry URLs and status codes only.

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from commonroom.core.accesslog import uvicorn_log_config
 from commonroom.env import envint
 
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
                 proxy_headers=settings.PRODUCTION,
                 server_header=False,
                 log_level="info",
+                # Paths carry calendar secrets, invitation tokens and search terms.
+                log_config=uvicorn_log_config(),
             )
         finally:
             if worker is not None:
