@@ -278,14 +278,23 @@ MFA_FORMS = {"authenticate": "commonroom.accounts.forms.ThrottledAuthenticateFor
 
 AXES_FAILURE_LIMIT = envint("COMMONROOM_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("COMMONROOM_LOCKOUT_MINUTES", 15, minimum=1))
-# Lock the (email, address) pair only: a stranger elsewhere cannot lock a
-# participant out by guessing at their email.
+# Lock the (email, address) pair: a stranger elsewhere cannot lock a
+# participant out by guessing at their email a few times.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "commonroom.accounts.throttle.axes_username"
 AXES_LOCKOUT_CALLABLE = "commonroom.accounts.throttle.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "otp"]
-AXES_IPWARE_PROXY_COUNT = envint("COMMONROOM_PROXY_COUNT", 0, minimum=0) or None
+# How many reverse proxies of ours stand in front of the server; each appends
+# to X-Forwarded-For. 0: the direct peer is the client (core.http.client_ip).
+PROXY_COUNT = envint("COMMONROOM_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "commonroom.core.http.client_ip"
+# Besides the (email, address) pair, an email is locked for every address
+# after this many failures within the cool-off: a guesser spreading tries
+# over many addresses is stopped too. Higher than the pair limit, so one
+# stranger's address cannot lock a participant out.
+LOCKOUT_ACCOUNT_FAILURES = envint("COMMONROOM_LOCKOUT_ACCOUNT_FAILURES", 20, minimum=1)
+AXES_HANDLER = "commonroom.accounts.throttle.AccountCapHandler"
 AXES_VERBOSE = False
 
 IDLE_MINUTES_STAFF = envint("COMMONROOM_IDLE_MINUTES_STAFF", 15, minimum=1)

@@ -14,6 +14,7 @@ from commonroom.accounts.middleware import activate_language
 from commonroom.accounts.models import ApiToken, User
 from commonroom.core import access as core_access
 from commonroom.core.audit import request_ip
+from commonroom.core.http import client_ip
 
 
 def _idle_limit(user: User) -> timedelta:
@@ -49,7 +50,7 @@ class BearerToken(HttpBearer):
         activate_language(request, user)  # as on their pages and in their emails
         request.user = user
         request.api_token = record  # type: ignore[attr-defined]
-        request_ip.set(request.META.get("REMOTE_ADDR"))
+        request_ip.set(client_ip(request))
         return user
 
 
