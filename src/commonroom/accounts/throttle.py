@@ -48,7 +48,7 @@ def account_failures(email: str) -> int:
     return int(total or 0)
 
 
-class AccountCapHandler(AxesDatabaseHandler):  # type: ignore[misc]
+class AccountCapHandler(AxesDatabaseHandler):
     """Axes' database handler with the per-account cap added to its lock."""
 
     def is_locked(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> bool:
