@@ -4,6 +4,8 @@ problem, before anything is written."""
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 import uuid
 from typing import Any
 
@@ -85,3 +87,15 @@ def test_a_body_just_under_the_limit_is_still_read(participant: User) -> None:
     # Read and judged on its fields: the label is too long, nothing more.
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "label"
+
+
+def test_the_served_app_answers_413_to_an_oversized_json_body(served: tuple[str, Any]) -> None:
+    base, _log = served
+    body = json.dumps({"email": "a@example.org", "password": "x" * THREE_MB}).encode()
+    request = urllib.request.Request(  # noqa: S310
+        f"{base}/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=30)  # noqa: S310
+    assert answer.value.code == 413
+    assert json.loads(answer.value.read())["error"]["code"] == "too_large"
