@@ -4,6 +4,7 @@ problem, before anything is written."""
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -99,3 +100,47 @@ def test_the_served_app_answers_413_to_an_oversized_json_body(served: tuple[str,
         urllib.request.urlopen(request, timeout=30)  # noqa: S310
     assert answer.value.code == 413
     assert json.loads(answer.value.read())["error"]["code"] == "too_large"
+
+
+def test_the_served_app_answers_413_to_an_oversized_chunked_body(
+    served: tuple[str, Any],
+) -> None:
+    import http.client
+
+    base, _log = served
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps({"email": "a@example.org", "password": "x" * THREE_MB}).encode()
+    chunks = (body[i : i + 65536] for i in range(0, len(body), 65536))
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(
+            "POST",
+            "/api/v1/auth/token",
+            body=chunks,
+            headers={"Content-Type": "application/json"},
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        assert response.status == 413
+        assert json.loads(response.read())["error"]["code"] == "too_large"
+    finally:
+        connection.close()
+
+
+def test_the_served_app_refuses_a_huge_declared_body_without_waiting_for_it(
+    served: tuple[str, Any],
+) -> None:
+    base, _log = served
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=15) as raw:
+        # Claims a gigabyte, sends a few bytes: the answer must come from the
+        # headers alone, or this read times out waiting for the rest.
+        raw.sendall(
+            b"POST /api/v1/auth/token HTTP/1.1\r\nHost: localhost\r\n"
+            b'Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"email"'
+        )
+        answer = b""
+        while b'"too_large"' not in answer and (part := raw.recv(65536)):
+            answer += part
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert b'"too_large"' in answer

@@ -11,7 +11,7 @@ whichever view stored it. Both are refused here, before any view runs, with a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
+SCOPE_FLAG = "commonroom.body_too_large"
 
 
 class UnusableText(Exception):
@@ -31,14 +32,25 @@ class UnusableText(Exception):
         self.field = field
 
 
-def body_limit(request: HttpRequest) -> int:
+def body_limit_for(content_type: str) -> int:
     """The most bytes a request body may have. A multipart body carries a file,
     which ``RESOURCE_MAX_BYTES`` bounds, plus its form fields; any other body
     is read into memory whole and is bounded by ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
     fields = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    if request.content_type == "multipart/form-data":
+    if content_type == "multipart/form-data":
         return int(settings.RESOURCE_MAX_BYTES) + fields
     return fields
+
+
+def body_limit(request: HttpRequest) -> int:
+    return body_limit_for(request.content_type or "")
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    if _declared_length(request) > body_limit(request):
+        return True
+    # Set by BodyLimitApp for a body sent without a length (chunked).
+    return bool(getattr(request, "scope", {}).get(SCOPE_FLAG))
 
 
 def _declared_length(request: HttpRequest) -> int:
@@ -108,7 +120,7 @@ def _api_error(status: int, code: str, message: str, field: str) -> JsonResponse
 
 def request_limits_middleware(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
-        if _declared_length(request) > body_limit(request):
+        if _over_limit(request):
             return too_large_response(request)
         try:
             _check_fields(request.GET.lists())
@@ -124,3 +136,66 @@ def request_limits_middleware(get_response: Handler) -> Handler:
         return get_response(request)
 
     return middleware
+
+
+Message = Mapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+AsgiApp = Callable[[dict[str, Any], Receive, Send], Awaitable[None]]
+
+
+class BodyLimitApp:
+    """Keeps an oversized body out of the server's memory and disk.
+
+    Django's ASGI handler reads the whole body into a temporary file before any
+    middleware runs, and for a body sent in chunks (no Content-Length) it never
+    applies DATA_UPLOAD_MAX_MEMORY_SIZE at all. This wrapper stops reading at
+    the limit: a body that declares too large a length is not read at all, a
+    chunked one is cut off there, and the scope is marked so that
+    ``request_limits_middleware`` answers 413, in the person's language and
+    the API's shape, as for any other oversized body.
+    """
+
+    def __init__(self, app: AsgiApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {name.lower(): value for name, value in scope.get("headers", [])}
+        content_type = headers.get(b"content-type", b"").decode("latin1")
+        limit = body_limit_for(content_type.split(";")[0].strip().lower())
+        try:
+            declared = int(headers.get(b"content-length", b"0"))
+        except ValueError:
+            declared = 0
+        scope = dict(scope)
+        if declared > limit:
+            scope[SCOPE_FLAG] = True
+        received = 0
+        body_done = False  # the app has been given the end of the body
+
+        async def limited_receive() -> Message:
+            nonlocal received, body_done
+            if body_done and scope.get(SCOPE_FLAG):
+                # Drop the rest of an oversized body; pass on only what is not
+                # body (the disconnect Django listens for after the 413).
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return message
+            if scope.get(SCOPE_FLAG):  # declared too large: never read
+                body_done = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    scope[SCOPE_FLAG] = True
+                    body_done = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
+                body_done = not message.get("more_body", False)
+            return message
+
+        await self.app(scope, limited_receive, send)
