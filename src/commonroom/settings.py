@@ -98,9 +98,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    # Before CSRF, which reads the form: an oversized body or NUL text is
-    # refused with a clear 413/400 before any view or form sees it.
-    "commonroom.core.limits.request_limits_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,6 +107,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "commonroom.accounts.middleware.idle_logout_middleware",
     "commonroom.accounts.middleware.preferences_middleware",
+    # After the person's language is active, so the refusal is in it; still
+    # before any view, form or CSRF check (process_view) reads the body.
+    "commonroom.core.limits.request_limits_middleware",
     "commonroom.accounts.middleware.staff_mfa_required_middleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",

@@ -144,3 +144,16 @@ def test_the_served_app_refuses_a_huge_declared_body_without_waiting_for_it(
             answer += part
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b'"too_large"' in answer
+
+
+def test_a_spanish_speaker_is_told_in_spanish(
+    participant: User, participant_client: Client, thread: Thread
+) -> None:
+    participant.preferred_language = "es"
+    participant.save()
+    response = participant_client.post(
+        f"/threads/{thread.pk}/messages/",
+        {"body": "x" * THREE_MB, "client_id": str(uuid.uuid4())},
+    )
+    assert response.status_code == 413
+    assert "demasiado grande" in response.content.decode()
