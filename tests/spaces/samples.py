@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import struct
 
+from mutagen._vorbis import VComment
 from mutagen.id3 import APIC, COMM, ID3, TIT2
+from mutagen.ogg import OggPage
 from PIL import Image, ImageCms, PngImagePlugin
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -94,6 +96,31 @@ def mp3(*, tagged: bool = False) -> bytes:
         buffer.seek(0, io.SEEK_END)
         buffer.write(b"TAG" + f"{SECRET}-v1".encode().ljust(125, b"\x00"))
     return buffer.getvalue()
+
+
+def _ogg_page(packets: list[bytes], sequence: int, position: int, **flags: bool) -> bytes:
+    page = OggPage()
+    page.serial, page.sequence, page.position, page.packets = 1234, sequence, position, packets
+    page.first = flags.get("first", False)
+    page.last = flags.get("last", False)
+    return bytes(page.write())
+
+
+def ogg(*, tagged: bool = False) -> bytes:
+    """One second of Ogg Vorbis as far as its headers go (mono, 44.1 kHz);
+    with ``tagged``, a title and cover art in its comment header."""
+    ident = b"\x01vorbis" + struct.pack("<IBIiiiBB", 0, 1, 44100, 0, 128000, 0, 0xB8, 1)
+    comments = VComment()
+    if tagged:
+        comments.append(("TITLE", f"{SECRET}-title"))
+        comments.append(("METADATA_BLOCK_PICTURE", f"{SECRET}-cover"))
+    comment = b"\x03vorbis" + comments.write(framing=True)
+    setup = b"\x05vorbis" + b"\x00" * 20
+    return (
+        _ogg_page([ident], 0, 0, first=True)
+        + _ogg_page([comment, setup], 1, 0)
+        + _ogg_page([b"\x00" * 100], 2, 44100, last=True)
+    )
 
 
 def wav(*, tagged: bool = False) -> bytes:

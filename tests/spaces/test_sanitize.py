@@ -69,6 +69,16 @@ def test_a_file_that_only_starts_like_an_mp3_is_refused() -> None:
     assert refusal_code(b"\xff\xfb" + b"junk" * 200, "mp3") == "bad_audio"
 
 
+def test_an_ogg_loses_its_comments_and_cover_art() -> None:
+    original = samples.ogg(tagged=True)
+    assert SECRET.encode() in original
+    cleaned = sanitize.clean(original, "ogg")
+    assert SECRET.encode() not in cleaned
+    audio = mutagen.File(io.BytesIO(cleaned))
+    assert list(audio.tags) == []
+    assert audio.info.length == 1.0
+
+
 def test_a_file_that_only_starts_like_ogg_is_refused() -> None:
     assert refusal_code(b"OggS" + b"junk" * 200, "ogg") == "bad_audio"
 
