@@ -3,6 +3,7 @@ reverse proxies (COMMONROOM_PROXY_COUNT)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -106,3 +107,21 @@ def test_client_address_counts_proxies_from_the_right(
     settings.PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_the_audit_log_records_the_forwarded_client_behind_a_proxy(
+    participant: User, settings: Any
+) -> None:
+    from commonroom.core.models import AuditEntry
+
+    settings.PROXY_COUNT = 1
+    response = Client().post(
+        "/api/v1/auth/token",
+        data=json.dumps({"email": participant.email, "password": PASSWORD}),
+        content_type="application/json",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="192.0.2.9, 198.51.100.60",
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="api_token.issue")
+    assert entry.ip == "198.51.100.60"
