@@ -157,3 +157,59 @@ def test_a_spanish_speaker_is_told_in_spanish(
     )
     assert response.status_code == 413
     assert "demasiado grande" in response.content.decode()
+
+
+def _run_body_limit(headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[bool, int]:
+    """Feeds ``chunks`` through BodyLimitApp to an app that reads the body as
+    Django does; returns whether the scope was marked and how much it read."""
+    import asyncio
+
+    from commonroom.core.limits import SCOPE_FLAG, BodyLimitApp
+
+    seen: dict[str, Any] = {}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        read = 0
+        while True:
+            message = await receive()
+            read += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        seen["flag"], seen["read"] = bool(scope.get(SCOPE_FLAG)), read
+
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)
+    ]
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: Any) -> None:
+        pass
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/x", "headers": headers}
+    asyncio.run(BodyLimitApp(app)(scope, receive, send))
+    return seen["flag"], seen["read"]
+
+
+def test_a_chunked_body_is_cut_off_at_the_limit(settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    flagged, read = _run_body_limit([(b"content-type", b"application/json")], [b"x" * 400] * 10)
+    assert flagged
+    assert read <= 1000
+
+
+def test_a_body_declaring_too_much_is_not_read(settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"4000")]
+    flagged, read = _run_body_limit(headers, [b"x" * 400] * 10)
+    assert flagged
+    assert read == 0
+
+
+def test_a_body_within_the_limit_passes_whole(settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    flagged, read = _run_body_limit([(b"content-type", b"application/json")], [b"x" * 300] * 3)
+    assert not flagged
+    assert read == 900
