@@ -12,11 +12,12 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from commonroom.core.limits import BodyLimitApp  # noqa: E402
 from commonroom.realtime.routing import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimitApp(django_asgi_app),
         "websocket": websocket_application,
     }
 )

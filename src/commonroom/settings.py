@@ -107,6 +107,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "commonroom.accounts.middleware.idle_logout_middleware",
     "commonroom.accounts.middleware.preferences_middleware",
+    # After the person's language is active, so the refusal is in it; still
+    # before any view, form or CSRF check (process_view) reads the body.
+    "commonroom.core.limits.request_limits_middleware",
     "commonroom.accounts.middleware.staff_mfa_required_middleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
@@ -275,14 +278,23 @@ MFA_FORMS = {"authenticate": "commonroom.accounts.forms.ThrottledAuthenticateFor
 
 AXES_FAILURE_LIMIT = envint("COMMONROOM_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("COMMONROOM_LOCKOUT_MINUTES", 15, minimum=1))
-# Lock the (email, address) pair only: a stranger elsewhere cannot lock a
-# participant out by guessing at their email.
+# Lock the (email, address) pair: a stranger elsewhere cannot lock a
+# participant out by guessing at their email a few times.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "commonroom.accounts.throttle.axes_username"
 AXES_LOCKOUT_CALLABLE = "commonroom.accounts.throttle.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "code", "otp"]
-AXES_IPWARE_PROXY_COUNT = envint("COMMONROOM_PROXY_COUNT", 0, minimum=0) or None
+# How many reverse proxies of ours stand in front of the server; each appends
+# to X-Forwarded-For. 0: the direct peer is the client (core.http.client_ip).
+PROXY_COUNT = envint("COMMONROOM_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "commonroom.core.http.client_ip"
+# Besides the (email, address) pair, an email is locked for every address
+# after this many failures within the cool-off: a guesser spreading tries
+# over many addresses is stopped too. Higher than the pair limit, so one
+# stranger's address cannot lock a participant out.
+LOCKOUT_ACCOUNT_FAILURES = envint("COMMONROOM_LOCKOUT_ACCOUNT_FAILURES", 20, minimum=1)
+AXES_HANDLER = "commonroom.accounts.throttle.AccountCapHandler"
 AXES_VERBOSE = False
 
 IDLE_MINUTES_STAFF = envint("COMMONROOM_IDLE_MINUTES_STAFF", 15, minimum=1)
@@ -426,7 +438,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django's request warnings name the path ("Not Found: /invite/<token>/").
+    "filters": {"redact_secrets": {"()": "commonroom.core.accesslog.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("COMMONROOM_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry URLs and status codes only.

@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from commonroom.accounts.models import ApiToken, User
-from tests.factories import PASSWORD, TOTP_SECRET
+from tests.conftest import signed_in_client
+from tests.factories import PASSWORD, TOTP_SECRET, enable_totp
 from tests.totp import current_code
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,46 @@ def test_profile_update_validates_time_zone(api_as: object, participant: User) -
     ok = api.patch("/me", {"time_zone": "America/Denver", "pronouns": "he/they"})
     assert ok.status_code == 200
     assert ok.json()["time_zone"] == "America/Denver"
+
+
+def test_a_password_change_ends_the_persons_api_tokens(participant: User) -> None:
+    token = token_request({"email": participant.email, "password": PASSWORD}).json()["token"]
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 200
+    browser = signed_in_client(participant)
+    changed = browser.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a-new-long-password",
+            "password2": "a-new-long-password",
+        },
+    )
+    assert changed.status_code == 302
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_a_password_set_by_an_operator_ends_the_persons_api_tokens(participant: User) -> None:
+    token = token_request({"email": participant.email, "password": PASSWORD}).json()["token"]
+    participant.set_password("an-operator-chosen-password")
+    participant.save()
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_deactivation_ends_the_persons_api_tokens(participant: User) -> None:
+    token = token_request({"email": participant.email, "password": PASSWORD}).json()["token"]
+    participant.is_active = False
+    participant.save()
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_an_mfa_reset_ends_the_staff_members_api_tokens(facilitator: User) -> None:
+    from allauth.mfa.models import Authenticator
+
+    token = token_request(
+        {"email": facilitator.email, "password": PASSWORD, "otp": current_code(TOTP_SECRET)}
+    ).json()["token"]
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 200
+    # An operator resets the lost phone; the person sets up the same app again.
+    Authenticator.objects.filter(user=facilitator).delete()
+    enable_totp(facilitator)
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 401

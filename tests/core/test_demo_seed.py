@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Enrollment, GroupMembership, ProgramRole
@@ -49,3 +52,25 @@ def test_demo_has_the_documented_accounts() -> None:
     assert core_access.is_staff_member(by_email["facilitator@demo.test"])
     assert not core_access.is_staff_member(by_email["mentor@demo.test"])
     assert Enrollment.objects.get(user=by_email["alumni@demo.test"]).is_alumnus
+
+
+def test_seed_demo_refuses_in_production(settings: Any) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="COMMONROOM_ENV=production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_demo_refuses_in_production_before_migrating_or_serving(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PRODUCTION = True
+    called: list[str] = []
+    monkeypatch.setattr(
+        "commonroom.core.management.commands.demo.call_command",
+        lambda name, **kwargs: called.append(name),
+    )
+    with pytest.raises(CommandError, match="COMMONROOM_ENV=production"):
+        call_command("demo")
+    assert called == []
+    assert not User.objects.exists()

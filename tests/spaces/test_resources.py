@@ -15,6 +15,7 @@ from PIL import Image
 
 from commonroom.accounts.models import User
 from commonroom.spaces.models import Resource, Space
+from tests.spaces import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,40 @@ def test_a_png_that_does_not_decode_is_refused(
     assert not Resource.objects.exists()
 
 
+def test_a_pdf_is_stored_without_its_script_and_attachment(
+    participant_client: Client, group_space: Space
+) -> None:
+    upload(
+        participant_client, group_space, "w.pdf", samples.pdf(hidden=True), type="application/pdf"
+    )
+    with Resource.objects.get().file.open("rb") as stored:
+        data = stored.read()
+    assert data.startswith(b"%PDF-")
+    assert b"/JavaScript" not in data
+    assert b"/EmbeddedFile" not in data
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused_and_nothing_is_stored(
+    participant_client: Client, group_space: Space, uploads: Path
+) -> None:
+    response = upload(
+        participant_client, group_space, "x.pdf", b"%PDF-1.7\nMZ\x90\x00", type="application/pdf"
+    )
+    assert "This PDF could not be read" in response.content.decode()
+    assert not Resource.objects.exists()
+    assert stored_files(uploads) == []
+
+
+def test_an_mp3_is_stored_without_its_tags_and_cover(
+    participant_client: Client, group_space: Space
+) -> None:
+    upload(participant_client, group_space, "s.mp3", samples.mp3(tagged=True), type="audio/mpeg")
+    resource = Resource.objects.get()
+    assert resource.content_type == "audio/mpeg"
+    with resource.file.open("rb") as stored:
+        assert samples.SECRET.encode() not in stored.read()
+
+
 def test_a_file_over_the_limit_is_refused(
     settings: Any, participant_client: Client, group_space: Space, uploads: Path
 ) -> None:
@@ -100,6 +135,18 @@ def test_a_file_over_the_limit_is_refused(
     assert stored_files(uploads) == []
 
 
+def test_an_upload_far_over_the_limit_answers_413_and_stores_nothing(
+    settings: Any, participant_client: Client, group_space: Space, uploads: Path
+) -> None:
+    settings.RESOURCE_MAX_BYTES = 1024 * 1024
+    big = b"%PDF-1.7\n" + b"0" * (4 * 1024 * 1024)
+    response = upload(participant_client, group_space, "big.pdf", big, type="application/pdf")
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert not Resource.objects.exists()
+    assert stored_files(uploads) == []
+
+
 def test_a_retried_upload_is_stored_once(participant_client: Client, group_space: Space) -> None:
     client_id = str(uuid.uuid4())
     for _attempt in range(2):
@@ -107,7 +154,7 @@ def test_a_retried_upload_is_stored_once(participant_client: Client, group_space
             participant_client,
             group_space,
             "plan.pdf",
-            b"%PDF-1.7\nplan",
+            samples.pdf(),
             type="application/pdf",
             client_id=client_id,
         )
@@ -123,9 +170,7 @@ def test_members_download_with_safe_headers_and_others_get_nothing(
     client: Client,
     group_space: Space,
 ) -> None:
-    upload(
-        participant_client, group_space, "plan.pdf", b"%PDF-1.7\nmy plan", type="application/pdf"
-    )
+    upload(participant_client, group_space, "plan.pdf", samples.pdf(), type="application/pdf")
     url = f"/resources/{Resource.objects.get().pk}/file/"
     response = groupmate_client.get(url)
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from commonroom.accounts.models import ApiToken, User
+from commonroom.accounts.models import ApiToken, User, credential_stamp
 from commonroom.core.audit import record
 
 PROFILE_FIELDS = frozenset(
@@ -67,6 +67,7 @@ def do_issue_api_token(*, user: User, mfa_verified: bool, label: str = "") -> tu
             expires_at=now + timedelta(hours=settings.API_TOKEN_HOURS),
             last_used_at=now,
             mfa_verified=mfa_verified,
+            credential_stamp=credential_stamp(user),
         )
         record(actor=user, action="api_token.issue", target=token, subject=user)
     return token, raw

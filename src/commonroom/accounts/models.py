@@ -16,6 +16,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,6 +161,12 @@ class ApiToken(models.Model):
     mfa_verified = models.BooleanField(
         default=False, help_text="The TOTP code was checked when this token was issued."
     )
+    credential_stamp = models.CharField(
+        max_length=64,
+        default="",
+        editable=False,
+        help_text="The owner's password and MFA devices when issued; a change ends the token.",
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -177,3 +184,21 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+    def matches_credentials(self, user: User) -> bool:
+        return bool(self.credential_stamp) and constant_time_compare(
+            self.credential_stamp, credential_stamp(user)
+        )
+
+
+def credential_stamp(user: User) -> str:
+    """A digest of what proves who a person is: their password hash and their
+    MFA devices. A password change or reset, and an MFA reset (devices removed,
+    or removed and set up again), give a new stamp, so every token issued
+    before it stops working whichever path made the change (allauth, the
+    admin site, a management command). Deactivation is checked on its own."""
+    from allauth.mfa.models import Authenticator
+
+    devices = sorted(Authenticator.objects.filter(user_id=user.pk).values_list("pk", "type"))
+    material = f"{user.password}|{devices}"
+    return salted_hmac("commonroom.api_token.credentials", material, algorithm="sha256").hexdigest()

@@ -15,6 +15,7 @@ api = NinjaAPI(
     auth=bearer,
     urls_namespace="api",
     docs_url=None,
+    parser=errors.TextCheckingParser(),
 )
 errors.install(api)
 

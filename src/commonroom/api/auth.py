@@ -14,6 +14,7 @@ from commonroom.accounts.middleware import activate_language
 from commonroom.accounts.models import ApiToken, User
 from commonroom.core import access as core_access
 from commonroom.core.audit import request_ip
+from commonroom.core.http import client_ip
 
 
 def _idle_limit(user: User) -> timedelta:
@@ -43,11 +44,13 @@ class BearerToken(HttpBearer):
             return None
         if core_access.is_staff_member(user) and not record.mfa_verified:
             return None
+        if not record.matches_credentials(user):
+            return None
         do_touch_api_token(token=record)
         activate_language(request, user)  # as on their pages and in their emails
         request.user = user
         request.api_token = record  # type: ignore[attr-defined]
-        request_ip.set(request.META.get("REMOTE_ADDR"))
+        request_ip.set(client_ip(request))
         return user
 
 

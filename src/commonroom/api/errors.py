@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+
+from commonroom.core.limits import (
+    UnusableText,
+    check_text,
+    too_large_response,
+    unusable_text_response,
+)
 
 
 class ApiError(Exception):
@@ -34,6 +43,17 @@ def _field_of(loc: list[Any] | tuple[Any, ...]) -> str | None:
     parts = [str(p) for p in loc if not isinstance(p, int)]
     parts = [p for p in parts if p not in {"body", "payload", "query", "path", "data"}]
     return ".".join(parts) or None
+
+
+class TextCheckingParser(Parser):
+    """JSON whose text a database can store: a NUL in a JSON string would
+    otherwise reach PostgreSQL and fail as a 500. Query strings and forms are
+    checked by request_limits_middleware."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        check_text(data)
+        return data
 
 
 def install(api: NinjaAPI) -> None:
@@ -74,8 +94,15 @@ def install(api: NinjaAPI) -> None:
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(404, "not_found", "Not found.")
 
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return too_large_response(request)
+
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja wraps whatever the body parser raises in a 400 HttpError.
+        if isinstance(exc.__cause__, UnusableText):
+            return unusable_text_response(request, exc.__cause__.field)
         if exc.status_code == 400 and "parse" in str(exc).lower():
             return error_response(
                 400, "malformed_json", "The request body is not valid JSON.", "body"

@@ -242,8 +242,22 @@ def staff_emails() -> set[str]:
     return {p.email for p in DEMO_PEOPLE if p.role in {Role.FACILITATOR, Role.PROGRAM_ADMIN}}
 
 
+class DemoRefused(Exception):
+    """The demo's staff sign in with a published password and TOTP secret:
+    seeding them into a production database would hand it to anyone."""
+
+
+def refuse_in_production() -> None:
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "The demo is never seeded when COMMONROOM_ENV=production: its staff "
+            "accounts use a published password and TOTP secret."
+        )
+
+
 @transaction.atomic
 def seed() -> Program:
+    refuse_in_production()
     program, _ = Program.objects.get_or_create(
         slug=PROGRAM_SLUG,
         defaults={

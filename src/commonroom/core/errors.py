@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from commonroom.core.limits import too_large_response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -15,6 +18,10 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A body without a Content-Length passes request_limits_middleware and is
+    # refused only when a view reads it.
+    if isinstance(exception, RequestDataTooBig):
+        return too_large_response(request)
     return render(request, "errors/400.html", status=400)
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from commonroom.core.audit import request_ip
+from commonroom.core.http import client_ip
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -19,7 +20,7 @@ def no_store_middleware(get_response: Handler) -> Handler:
     Static files are served before this runs and stay cacheable."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        token = request_ip.set(request.META.get("REMOTE_ADDR"))
+        token = request_ip.set(client_ip(request))
         try:
             response = get_response(request)
         finally:

@@ -1,12 +1,11 @@
 """Shared links and files. A file's type is decided by its bytes, never by its
 name or the browser's claim: PDFs, PNG/JPEG/GIF/WebP images and MP3/OGG/M4A/
-WAV audio, up to ``RESOURCE_MAX_BYTES``. Images are decoded and re-encoded by
-Pillow, which drops EXIF (camera, location) and anything hidden after the
-image data; a file that does not decode is refused."""
+WAV audio, up to ``RESOURCE_MAX_BYTES``. Every file is then parsed whole and
+rewritten without its metadata (sanitize.py); a file that does not parse as
+what it claims to be is refused."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from dataclasses import dataclass
 
@@ -18,14 +17,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from commonroom.accounts.models import User
 from commonroom.core.audit import record
 from commonroom.core.validation import refuse
+from commonroom.spaces import sanitize
 from commonroom.spaces.models import Resource, Space
-
-MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +52,6 @@ def sniff(head: bytes) -> Sniffed | None:
     if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"mp4", b"iso", b"M4B"):
         return Sniffed("audio/mp4", "m4a")
     return None
-
-
-def _reencode(data: bytes, sniffed: Sniffed) -> bytes:
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-    try:
-        with Image.open(io.BytesIO(data)) as opened:
-            opened.load()
-            fmt = {"png": "PNG", "jpg": "JPEG", "gif": "GIF", "webp": "WEBP"}[sniffed.extension]
-            image: Image.Image = opened
-            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            # No exif= and no info carried over: metadata is dropped.
-            image.save(out, format=fmt)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise refuse(
-            "file", _("This image could not be read; try another file."), "bad_image"
-        ) from exc
 
 
 def do_share_link(
@@ -128,8 +106,7 @@ def do_share_file(
             ),
             "file_type",
         )
-    if sniffed.content_type.startswith("image/"):
-        data = _reencode(data, sniffed)
+    data = sanitize.clean(data, sniffed.extension)
     name = (upload.name or "").rsplit("/", 1)[-1][:120]
     resource = Resource(
         space=space,

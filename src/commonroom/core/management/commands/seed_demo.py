@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from commonroom.core import demo
 
@@ -13,5 +13,8 @@ class Command(BaseCommand):
     help = "Seed the demo program. Running it twice changes nothing."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo.seed()
+        try:
+            demo.seed()
+        except demo.DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(demo.accounts_table())

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from commonroom.core.accesslog import uvicorn_log_config
 from commonroom.env import envint
 
 
@@ -42,9 +43,15 @@ class Command(BaseCommand):
                 port=options["port"],
                 workers=options["workers"],
                 lifespan="off",
-                proxy_headers=settings.PRODUCTION,
+                # The client's address is decided once, by core.http.client_ip
+                # under COMMONROOM_PROXY_COUNT; uvicorn's rewriting of the peer
+                # address follows another rule (FORWARDED_ALLOW_IPS), and the
+                # two would disagree about who is behind a request.
+                proxy_headers=False,
                 server_header=False,
                 log_level="info",
+                # Paths carry calendar secrets, invitation tokens and search terms.
+                log_config=uvicorn_log_config(),
             )
         finally:
             if worker is not None:
