@@ -299,3 +299,26 @@ def test_verify_passes_on_the_demo_and_fails_once_a_row_is_edited(
         AuditEntry.objects.filter(pk=middle.pk).update(detail={"from": "active", "to": "completed"})
     with pytest.raises(CommandError, match=f"Audit log broken at entry {middle.seq}"):
         call_command("audit", "verify")
+
+
+def test_a_list_read_writes_one_entry_per_person_naming_their_rows(
+    facilitator: User, participant: User, groupmate: User
+) -> None:
+    from commonroom.core.audit import audited_reads
+
+    rows = [participant, groupmate, participant]
+    audited_reads(
+        facilitator,
+        action=AuditAction.PROFILE_READ,
+        rows=rows,
+        subject_of=lambda person: person,
+        ids_key="people",
+    )
+    entries = AuditEntry.objects.filter(action="profile.read").order_by("subject_id")
+    assert [(e.subject_id, e.detail) for e in entries] == sorted(
+        [
+            (participant.pk, {"people": [participant.pk, participant.pk]}),
+            (groupmate.pk, {"people": [groupmate.pk]}),
+        ]
+    )
+    assert {e.actor_id for e in entries} == {facilitator.pk}

@@ -28,7 +28,7 @@ from commonroom.care.actions import (
 )
 from commonroom.care.models import GroupKind, GroupMembership, Program, TherapyGroup
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_reads, record
 from commonroom.core.validation import refuse
 from commonroom.peers.affinity import access
 from commonroom.peers.affinity.models import (
@@ -219,19 +219,13 @@ def record_queue_read(*, viewer: User, requests: list[JoinRequest]) -> None:
     person whose request was shown."""
     if not requests:
         return
-    by_person: dict[int, list[int]] = {}
-    people: dict[int, User] = {}
-    for item in requests:
-        by_person.setdefault(item.person_id, []).append(item.pk)
-        people[item.person_id] = item.person
-    with transaction.atomic():
-        for person_id, ids in sorted(by_person.items()):
-            record(
-                actor=viewer,
-                action="affinity.queue.read",
-                subject=people[person_id],
-                detail={"request_ids": ids},
-            )
+    audited_reads(
+        viewer,
+        action=AuditAction.AFFINITY_QUEUE_READ,
+        rows=requests,
+        subject_of=lambda item: item.person,
+        ids_key="request_ids",
+    )
 
 
 def _notify_staff(affinity: AffinityGroup, request_id: int) -> None:
