@@ -322,3 +322,9 @@ def test_a_list_read_writes_one_entry_per_person_naming_their_rows(
         ]
     )
     assert {e.actor_id for e in entries} == {facilitator.pk}
+
+
+def test_record_refuses_an_action_outside_the_vocabulary(participant: User) -> None:
+    with pytest.raises(TypeError, match="AuditAction members"):
+        record(actor=participant, action="profile.read")  # type: ignore[arg-type]
+    assert not AuditEntry.objects.exists()

@@ -199,7 +199,8 @@ def record(
 ) -> AuditEntry:
     """Appends one entry. Call inside the transaction of the change it records,
     so the entry and the change commit together. Takes no lock."""
-    action = AuditAction(action)
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit actions are AuditAction members, not {action!r}")
     entry = AuditEntry(
         uid=uuid.uuid4(),
         at=timezone.now(),

@@ -402,7 +402,7 @@ def do_check_in(
                 _post_to_space(checkin, answers, user)
             record(
                 actor=user,
-                action="checkin.create",
+                action=AuditAction.CHECKIN_CREATE,
                 target=checkin,
                 subject=user,
                 detail={"audience": answers.audience},

@@ -231,7 +231,7 @@ def do_set_goal(
                 starts_on=today,
                 created_at=now,
             )
-            record(actor=user, action="goal.create", target=goal, subject=user)
+            record(actor=user, action=AuditAction.GOAL_CREATE, target=goal, subject=user)
     except IntegrityError:
         # The same client id raced in from a second tab or a retry.
         return Goal.objects.get(user=user, client_id=client_id), False
@@ -301,7 +301,7 @@ def do_close_goal(*, goal: Goal, user: User, status: str) -> Goal:
         if updated:
             record(
                 actor=user,
-                action="goal.close",
+                action=AuditAction.GOAL_CLOSE,
                 target=goal,
                 subject=user,
                 detail={"status": status},
