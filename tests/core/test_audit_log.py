@@ -328,3 +328,29 @@ def test_record_refuses_an_action_outside_the_vocabulary(participant: User) -> N
     with pytest.raises(TypeError, match="AuditAction members"):
         record(actor=participant, action="profile.read")  # type: ignore[arg-type]
     assert not AuditEntry.objects.exists()
+
+
+def test_a_blanked_chain_head_stops_sealing_and_fails_verify(participant: User) -> None:
+    """Winding the end back and blanking the head's mac, so that sealing
+    would re-key it, is refused rather than sealed over."""
+    entries = _write_entries(participant, 3)
+    seal()
+    before_last = AuditSeal.objects.get(position=2)
+    with audit_guard_lifted():
+        AuditSeal.objects.filter(position=3).delete()
+        AuditEntry.objects.filter(seq=entries[2].seq).delete()
+    AuditChainHead.objects.update(last_position=2, last_mac=before_last.mac, mac="")
+    _write_entries(participant, 1)
+    assert seal() == 0
+    broken = verify()
+    assert broken is not None
+    assert broken.reason == "entries sealed after this point were removed"
+
+
+def test_a_removed_chain_head_fails_verify_without_a_crash(participant: User) -> None:
+    _write_entries(participant, 2)
+    seal()
+    AuditChainHead.objects.all().delete()
+    broken = verify()
+    assert broken is not None
+    assert broken.reason == "entries sealed after this point were removed"

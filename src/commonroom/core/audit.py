@@ -284,7 +284,7 @@ def seal(*, full: bool = False, batch: int = 1000) -> int:
     while True:
         with transaction.atomic():
             head = _locked_head()
-            if head.mac and not hmac.compare_digest(head.mac, head_mac(head)):
+            if not _head_is_trusted(head):
                 logger.error("audit chain head does not verify; not sealing")
                 return total
             unsealed = AuditEntry.objects.filter(~_is_sealed()).order_by("seq")
@@ -309,6 +309,15 @@ def seal(*, full: bool = False, batch: int = 1000) -> int:
             head.save()
         if len(chunk) < batch:
             return total
+
+
+def _head_is_trusted(head: AuditChainHead) -> bool:
+    """A head without a mac is trusted only while nothing is sealed: a
+    blanked or re-created head must not let sealing carry on from a point
+    someone wound it back to."""
+    if head.mac:
+        return hmac.compare_digest(head.mac, head_mac(head))
+    return head.last_position == 0 and not AuditSeal.objects.exists()
 
 
 def _is_sealed() -> Exists:
