@@ -30,6 +30,25 @@ def test_site_admin_sees_an_enrollment_in_the_admin(
     assert response.status_code == 200
 
 
+def test_reading_an_enrollment_in_the_admin_is_audited(
+    site_admin_client: Client, participant: User
+) -> None:
+    enrollment = Enrollment.objects.get(user=participant)
+    site_admin_client.get(f"/site-admin/care/enrollment/{enrollment.pk}/change/")
+    entry = AuditEntry.objects.get(action="admin.read")
+    assert entry.subject_id == participant.pk
+    assert (entry.target_type, entry.target_id) == ("care.enrollment", str(enrollment.pk))
+
+
+def test_listing_enrollments_in_the_admin_is_audited(
+    site_admin_client: Client, participant: User
+) -> None:
+    response = site_admin_client.get("/site-admin/care/enrollment/")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="admin.list_read")
+    assert entry.detail == {"model": "care.enrollment"}
+
+
 def test_site_admin_cannot_change_a_phase_in_the_admin(
     site_admin_client: Client, participant: User
 ) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+from commonroom.core.audit import AuditAction, audited_read
 
 
 class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
@@ -23,3 +26,34 @@ class ReadOnlyAdmin[M: models.Model](admin.ModelAdmin[M]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # A list of people's phases or roles is a read of protected data.
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            audited_read(
+                request.user,
+                action=AuditAction.ADMIN_LIST_READ,
+                detail={"model": self.model._meta.label_lower},
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if response.status_code == 200 and obj is not None:
+            audited_read(
+                request.user,
+                action=AuditAction.ADMIN_READ,
+                subject=getattr(obj, "user", None),
+                obj=obj,
+            )
+        return response

@@ -54,6 +54,8 @@ class AuditAction(StrEnum):
     """Every kind of audit entry. ``record()`` takes only these, so a typo
     is an error in review and in mypy, not a line nobody can search for."""
 
+    ADMIN_LIST_READ = "admin.list_read"
+    ADMIN_READ = "admin.read"
     AFFINITY_ARCHIVE = "affinity.archive"
     AFFINITY_ATTACH = "affinity.attach"
     AFFINITY_CREATE = "affinity.create"
