@@ -354,3 +354,11 @@ def test_a_removed_chain_head_fails_verify_without_a_crash(participant: User) ->
     broken = verify()
     assert broken is not None
     assert broken.reason == "entries sealed after this point were removed"
+
+
+def test_recording_an_entry_is_one_insert_without_a_lock(
+    participant: User, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1) as queries:
+        record(actor=participant, action=AuditAction.PROFILE_READ, subject=participant)
+    assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "core_auditentry"')
