@@ -54,6 +54,33 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _audit_key() -> bytes:
+    """The key of the audit log's chain. It must live outside the database:
+    whoever can write the audit tables but not read this key cannot make a
+    changed log verify again."""
+    key = envstr("COMMONROOM_AUDIT_KEY")
+    if key:
+        if len(key) < 32:
+            raise ConfigurationError("COMMONROOM_AUDIT_KEY must be at least 32 characters")
+        return key.encode()
+    if PRODUCTION:
+        raise ConfigurationError(
+            "COMMONROOM_AUDIT_KEY (or COMMONROOM_AUDIT_KEY_FILE) must be set when "
+            "COMMONROOM_ENV=production"
+        )
+    key_file = DATA_DIR / "audit_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip().encode()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key, encoding="utf-8")
+    key_file.chmod(0o600)
+    return key.encode()
+
+
+AUDIT_KEY = _audit_key()
+
 ALLOWED_HOSTS = envlist(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )

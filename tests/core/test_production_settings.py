@@ -36,6 +36,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "commonroom.example.org",
     "EMAIL_HOST": "smtp.example.org",
     "COMMONROOM_JITSI_APP_SECRET": "j" * 20 + "0123456789abcdefghijklmnop",
+    "COMMONROOM_AUDIT_KEY": "a" * 16 + "0123456789abcdefghijklmnop",
 }
 
 
@@ -103,3 +104,17 @@ def test_production_without_a_jitsi_secret_is_a_clear_startup_error(tmp_path: Pa
     result = run_commonroom("check", env=env, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "COMMONROOM_JITSI_APP_SECRET must be set" in result.stderr
+
+
+def test_production_without_an_audit_key_is_a_clear_startup_error(tmp_path: Path) -> None:
+    env = dict(PRODUCTION)
+    env.pop("COMMONROOM_AUDIT_KEY")
+    result = run_commonroom("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "COMMONROOM_AUDIT_KEY (or COMMONROOM_AUDIT_KEY_FILE) must be set" in result.stderr
+
+
+def test_development_keeps_the_audit_key_in_a_file_beside_the_data(tmp_path: Path) -> None:
+    result = run_commonroom("check", env={}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "audit_key").read_text()) >= 32

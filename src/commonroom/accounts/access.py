@@ -14,7 +14,7 @@ from django.http import Http404
 
 from commonroom.accounts.models import User
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_read
 
 
 class Visibility(StrEnum):
@@ -67,7 +67,7 @@ def access_person(viewer: User | AnonymousUser, person_id: int) -> PersonView:
     names = PEER_FIELDS if visibility is Visibility.PEER else STAFF_FIELDS
     if visibility is Visibility.STAFF:
         # A staff read of someone's profile is a read of protected data.
-        record(actor=viewer, action="profile.read", target=person, subject=person)
+        audited_read(viewer, action=AuditAction.PROFILE_READ, subject=person, obj=person)
     return PersonView(
         id=person.pk,
         visibility=visibility,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commonroom.accounts.models import ApiToken, User, credential_stamp
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 
 PROFILE_FIELDS = frozenset(
     {
@@ -43,7 +43,7 @@ def do_update_profile(*, user: User, changed_by: User, changes: dict[str, Any]) 
         if touched:
             record(
                 actor=changed_by,
-                action="profile.update",
+                action=AuditAction.PROFILE_UPDATE,
                 target=user,
                 subject=user,
                 detail={"fields": touched},
@@ -69,7 +69,7 @@ def do_issue_api_token(*, user: User, mfa_verified: bool, label: str = "") -> tu
             mfa_verified=mfa_verified,
             credential_stamp=credential_stamp(user),
         )
-        record(actor=user, action="api_token.issue", target=token, subject=user)
+        record(actor=user, action=AuditAction.API_TOKEN_ISSUE, target=token, subject=user)
     return token, raw
 
 
@@ -78,7 +78,9 @@ def do_revoke_api_token(*, token: ApiToken, revoked_by: User) -> None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        record(actor=revoked_by, action="api_token.revoke", target=token, subject=token.user)
+        record(
+            actor=revoked_by, action=AuditAction.API_TOKEN_REVOKE, target=token, subject=token.user
+        )
 
 
 def do_touch_api_token(*, token: ApiToken) -> None:

@@ -75,7 +75,7 @@ from commonroom.care.schemas import (
     TrackOut,
 )
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_read
 from commonroom.core.models import AuditEntry
 
 router = Router(tags=["programs"])
@@ -401,7 +401,9 @@ def list_do_not_pair(request: HttpRequest, program_id: int) -> list[DoNotPair]:
         .order_by("pk")
     )
     if entries:
-        record(actor=request.user, action="do_not_pair.list", detail={"count": len(entries)})
+        audited_read(
+            request.user, action=AuditAction.DO_NOT_PAIR_LIST, detail={"count": len(entries)}
+        )
     return entries
 
 
@@ -510,7 +512,7 @@ def person_preferences(request: HttpRequest, person_id: int) -> dict[str, Any]:
     if person is None:
         raise Http404
     prefs = IntakePreferences.objects.filter(user=person).first() or IntakePreferences(user=person)
-    record(actor=request.user, action="preferences.read", target=person, subject=person)
+    audited_read(request.user, action=AuditAction.PREFERENCES_READ, subject=person, obj=person)
     return _preferences_out(prefs)
 
 

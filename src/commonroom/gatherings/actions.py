@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Program
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.tasks import enqueue_with_change
 from commonroom.core.validation import refuse
 from commonroom.gatherings import access, occurrences
@@ -162,7 +162,7 @@ def do_create_gathering(
         gathering = Gathering.objects.create(program=program, created_by=created_by, **cleaned)
         record(
             actor=created_by,
-            action="gathering.create",
+            action=AuditAction.GATHERING_CREATE,
             target=gathering,
             detail={"audience": gathering.audience, "kind": gathering.kind},
         )
@@ -192,7 +192,7 @@ def do_update_gathering(
         gathering.save()
         record(
             actor=updated_by,
-            action="gathering.update",
+            action=AuditAction.GATHERING_UPDATE,
             target=gathering,
             detail={"fields": changed},
         )
@@ -206,7 +206,7 @@ def do_cancel_gathering(*, gathering: Gathering, cancelled_by: User) -> Gatherin
             locked.cancelled_at = timezone.now()
             locked.cancelled_by = cancelled_by
             locked.save(update_fields=["cancelled_at", "cancelled_by", "updated_at"])
-            record(actor=cancelled_by, action="gathering.cancel", target=locked)
+            record(actor=cancelled_by, action=AuditAction.GATHERING_CANCEL, target=locked)
     gathering.cancelled_at = locked.cancelled_at
     return gathering
 
@@ -249,7 +249,7 @@ def do_cancel_occurrence(
         if created:
             record(
                 actor=cancelled_by,
-                action="gathering.cancel_occurrence",
+                action=AuditAction.GATHERING_CANCEL_OCCURRENCE,
                 target=gathering,
                 detail={"date": found.occurrence_date.isoformat()},
             )
@@ -309,7 +309,7 @@ def do_rsvp(
             rsvp.save(update_fields=["response", "updated_at"])
         record(
             actor=user,
-            action="gathering.rsvp",
+            action=AuditAction.GATHERING_RSVP,
             target=rsvp,
             subject=user,
             detail={"response": answer},

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_read
 from commonroom.gatherings import access, occurrences
 from commonroom.gatherings.models import Rsvp, RsvpResponse
 from commonroom.meetings.calendar import FeedEntry, build_feed
@@ -65,5 +65,5 @@ def feed_for(*, feed: CalendarFeed, base_url: str, now: datetime) -> bytes:
                 sequence=1 if cancelled else 0,
             )
         )
-    record(actor=user, action="gathering_feed.fetch", target=feed, subject=user)
+    audited_read(user, action=AuditAction.GATHERING_FEED_FETCH, subject=user, obj=feed)
     return build_feed(calendar_name=calendar_name, occurrences=entries, now=now)

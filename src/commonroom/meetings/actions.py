@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.meetings import attendance as rules
 from commonroom.meetings.models import (
@@ -103,7 +103,7 @@ def do_finalise_attendance(
         locked.save(update_fields=["attendance_finalised_at", "attendance_finalised_by"])
         record(
             actor=finalised_by,
-            action="attendance.finalise",
+            action=AuditAction.ATTENDANCE_FINALISE,
             target=locked,
             detail={"people": len(results)},
         )
@@ -140,7 +140,7 @@ def do_correct_attendance(
         attendance.save()
         record(
             actor=corrected_by,
-            action="attendance.correct",
+            action=AuditAction.ATTENDANCE_CORRECT,
             target=attendance,
             subject=User.objects.get(pk=user_id),
             detail={
@@ -170,7 +170,10 @@ def do_write_group_note(
             )
         for attendance in Attendance.objects.filter(session=session).select_related("user"):
             record(
-                actor=written_by, action="group_note.write", target=note, subject=attendance.user
+                actor=written_by,
+                action=AuditAction.GROUP_NOTE_WRITE,
+                target=note,
+                subject=attendance.user,
             )
     return note
 
@@ -184,7 +187,7 @@ def do_create_calendar_feed(*, user: User) -> tuple[CalendarFeed, str]:
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         feed = CalendarFeed.objects.create(user=user, secret_hash=_feed_hash(raw))
-        record(actor=user, action="calendar_feed.create", target=feed, subject=user)
+        record(actor=user, action=AuditAction.CALENDAR_FEED_CREATE, target=feed, subject=user)
     return feed, raw
 
 
@@ -200,7 +203,12 @@ def find_calendar_feed(raw: str) -> CalendarFeed | None:
 
 def do_revoke_calendar_feed(*, feed: CalendarFeed, revoked_by: User) -> None:
     with transaction.atomic():
-        record(actor=revoked_by, action="calendar_feed.revoke", target=feed, subject=feed.user)
+        record(
+            actor=revoked_by,
+            action=AuditAction.CALENDAR_FEED_REVOKE,
+            target=feed,
+            subject=feed.user,
+        )
         feed.delete()
 
 

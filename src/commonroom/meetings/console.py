@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from commonroom.accounts.models import User
 from commonroom.care.models import CoupleLink, DoNotPair, IntakePreferences, Phase
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.matching import breakouts as matching
 from commonroom.meetings import prompts as suggest_module
@@ -331,7 +331,7 @@ def do_plan_breakouts(
             created.members.set(room.people)
         record(
             actor=planned_by,
-            action="breakouts.plan",
+            action=AuditAction.BREAKOUTS_PLAN,
             target=breakout,
             detail={"rooms": len(plan.rooms)},
         )
@@ -390,7 +390,7 @@ def do_open_breakouts(*, breakout: BreakoutRound, opened_by: User) -> BreakoutRo
         locked.opened_at = now
         locked.ends_at = now + timedelta(minutes=locked.duration_minutes)
         locked.save(update_fields=["status", "opened_at", "ends_at"])
-        record(actor=opened_by, action="breakouts.open", target=locked)
+        record(actor=opened_by, action=AuditAction.BREAKOUTS_OPEN, target=locked)
         _hint_round(locked)
     return locked
 
@@ -434,7 +434,7 @@ def do_close_breakouts(*, breakout: BreakoutRound, closed_by: User) -> None:
         )
         if not closed:
             raise refuse(None, _("The breakout rooms are not open."), "not_open")
-        record(actor=closed_by, action="breakouts.close", target=breakout)
+        record(actor=closed_by, action=AuditAction.BREAKOUTS_CLOSE, target=breakout)
         _hint_round(breakout)
 
 
@@ -561,7 +561,7 @@ def do_choose_prompt(*, session: Session, prompt: SharingPrompt, chosen_by: User
         plan, _created = SessionPlan.objects.get_or_create(session=session)
         plan.prompt = prompt
         plan.save(update_fields=["prompt"])
-        record(actor=chosen_by, action="session.prompt", target=session)
+        record(actor=chosen_by, action=AuditAction.SESSION_PROMPT, target=session)
     return plan
 
 

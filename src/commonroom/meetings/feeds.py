@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_read
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings.calendar import FeedEntry, build_feed
 from commonroom.meetings.models import CalendarFeed, SessionStatus
@@ -40,5 +40,5 @@ def feed_for(*, feed: CalendarFeed, base_url: str, now: datetime) -> bytes:
         for session in sessions
     ]
     CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
-    record(actor=user, action="calendar_feed.fetch", target=feed, subject=user)
+    audited_read(user, action=AuditAction.CALENDAR_FEED_FETCH, subject=user, obj=feed)
     return build_feed(calendar_name="Commonroom", occurrences=entries, now=now)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import TherapyGroup
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.meetings import schedule
 from commonroom.meetings.models import (
@@ -207,7 +207,7 @@ def do_create_series(
             video_provider=video_provider,
             external_url=external_url,
         )
-        record(actor=created_by, action="series.create", target=series)
+        record(actor=created_by, action=AuditAction.SERIES_CREATE, target=series)
         sync_series(series)
     return series
 
@@ -248,7 +248,7 @@ def do_add_exception(
             )
             record(
                 actor=created_by,
-                action=f"series.{action}",
+                action=AuditAction(f"series.{action}"),
                 target=series,
                 detail={"date": original_date.isoformat()},
             )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Program
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.tasks import enqueue_with_change
 from commonroom.core.validation import refuse
 from commonroom.safety.models import (
@@ -56,7 +56,7 @@ def do_raise_flag(
         )
         record(
             actor=raised_by,
-            action="flag.raise",
+            action=AuditAction.FLAG_RAISE,
             target=flag,
             subject=subject,
             detail={"kind": kind, "source": source},
@@ -91,7 +91,7 @@ def do_set_flag_status(*, flag: Flag, status: str, changed_by: User) -> Flag:
         flag.save()
         record(
             actor=changed_by,
-            action=f"flag.{status}",
+            action=AuditAction(f"flag.{status}"),
             target=flag,
             subject=flag.subject,
             detail={"from": previous},

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from commonroom.accounts.models import User
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_read, audited_reads
 from commonroom.safety import access
 from commonroom.safety.actions import do_set_flag_status
 from commonroom.safety.models import Flag, FlagStatus
@@ -44,13 +44,13 @@ def list_flags(request: HttpRequest, include_resolved: bool = False) -> list[dic
     if not include_resolved:
         rows = rows.exclude(status=FlagStatus.RESOLVED)
     listed = list(rows[:500])
-    for subject_id in sorted({f.subject_id for f in listed}):
-        record(
-            actor=user,
-            action="flag.read",
-            subject=next(f.subject for f in listed if f.subject_id == subject_id),
-            detail={"flag_ids": [f.pk for f in listed if f.subject_id == subject_id]},
-        )
+    audited_reads(
+        user,
+        action=AuditAction.FLAG_READ,
+        rows=listed,
+        subject_of=lambda f: f.subject,
+        ids_key="flag_ids",
+    )
     return [_out(f) for f in listed]
 
 
@@ -59,7 +59,7 @@ def get_flag(request: HttpRequest, flag_id: int) -> dict[str, Any]:
     user = request.user
     assert isinstance(user, User)
     flag = access.access_flag(user, flag_id)
-    record(actor=user, action="flag.read", target=flag, subject=flag.subject)
+    audited_read(user, action=AuditAction.FLAG_READ, subject=flag.subject, obj=flag)
     return _out(flag)
 
 

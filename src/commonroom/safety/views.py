@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonroom.accounts.models import User
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_reads
 from commonroom.safety import access
 from commonroom.safety.actions import do_set_flag_status
 from commonroom.safety.models import FlagStatus
@@ -28,14 +28,13 @@ def flags(request: HttpRequest) -> HttpResponse:
     if not show_resolved:
         rows = rows.exclude(status=FlagStatus.RESOLVED)
     listed = list(rows[:200])
-    for subject_id in sorted({f.subject_id for f in listed}):
-        subject = next(f.subject for f in listed if f.subject_id == subject_id)
-        record(
-            actor=user,
-            action="flag.read",
-            subject=subject,
-            detail={"flag_ids": [f.pk for f in listed if f.subject_id == subject_id]},
-        )
+    audited_reads(
+        user,
+        action=AuditAction.FLAG_READ,
+        rows=listed,
+        subject_of=lambda flag: flag.subject,
+        ids_key="flag_ids",
+    )
     return render(
         request,
         "safety/flags.html",

@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from commonroom.accounts.models import User
 from commonroom.care.models import COHORT_PHASES, Enrollment, GroupKind, Program, TherapyGroup
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_reads, record
 from commonroom.core.validation import refuse
 from commonroom.spaces import access, actions
 from commonroom.spaces.models import CheckIn, CheckInAudience, Space, SpaceKind, SpaceScope, Thread
@@ -402,7 +402,7 @@ def do_check_in(
                 _post_to_space(checkin, answers, user)
             record(
                 actor=user,
-                action="checkin.create",
+                action=AuditAction.CHECKIN_CREATE,
                 target=checkin,
                 subject=user,
                 detail={"audience": answers.audience},
@@ -469,17 +469,11 @@ def record_staff_read(
     viewer: User, checkins: list[CheckIn], *, group: TherapyGroup | None = None
 ) -> None:
     """One audit entry per person whose check-ins a staff member read."""
-    by_person: dict[int, list[int]] = {}
-    people: dict[int, User] = {}
-    for checkin in checkins:
-        by_person.setdefault(checkin.user_id, []).append(checkin.pk)
-        people[checkin.user_id] = checkin.user
-    with transaction.atomic():
-        for person_id, ids in sorted(by_person.items()):
-            record(
-                actor=viewer,
-                action="checkin.read",
-                target=group,
-                subject=people[person_id],
-                detail={"checkin_ids": ids},
-            )
+    audited_reads(
+        viewer,
+        action=AuditAction.CHECKIN_READ,
+        rows=checkins,
+        subject_of=lambda checkin: checkin.user,
+        ids_key="checkin_ids",
+        obj=group,
+    )

@@ -48,7 +48,7 @@ from django.utils.translation import ngettext
 from commonroom.accounts.models import User
 from commonroom.care.models import TherapyGroup
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_reads, record
 from commonroom.core.validation import refuse
 from commonroom.spaces import access, actions, checkins
 from commonroom.spaces.actions import TITLE_MAX_CHARS
@@ -231,7 +231,7 @@ def do_set_goal(
                 starts_on=today,
                 created_at=now,
             )
-            record(actor=user, action="goal.create", target=goal, subject=user)
+            record(actor=user, action=AuditAction.GOAL_CREATE, target=goal, subject=user)
     except IntegrityError:
         # The same client id raced in from a second tab or a retry.
         return Goal.objects.get(user=user, client_id=client_id), False
@@ -301,7 +301,7 @@ def do_close_goal(*, goal: Goal, user: User, status: str) -> Goal:
         if updated:
             record(
                 actor=user,
-                action="goal.close",
+                action=AuditAction.GOAL_CLOSE,
                 target=goal,
                 subject=user,
                 detail={"status": status},
@@ -394,17 +394,11 @@ def goals_for_staff(group: TherapyGroup) -> QuerySet[Goal]:
 
 def record_staff_read(viewer: User, goals: list[Goal], *, group: TherapyGroup) -> None:
     """One audit entry per person whose goals a staff member read."""
-    by_person: dict[int, list[int]] = {}
-    people: dict[int, User] = {}
-    for goal in goals:
-        by_person.setdefault(goal.user_id, []).append(goal.pk)
-        people[goal.user_id] = goal.user
-    with transaction.atomic():
-        for person_id, ids in sorted(by_person.items()):
-            record(
-                actor=viewer,
-                action="goal.read",
-                target=group,
-                subject=people[person_id],
-                detail={"goal_ids": ids},
-            )
+    audited_reads(
+        viewer,
+        action=AuditAction.GOAL_READ,
+        rows=goals,
+        subject_of=lambda goal: goal.user,
+        ids_key="goal_ids",
+        obj=group,
+    )

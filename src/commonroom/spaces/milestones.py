@@ -38,7 +38,7 @@ from django.utils.translation import ngettext
 from commonroom.accounts.models import User
 from commonroom.care.models import Enrollment, Phase, Program
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.meetings.models import Attendance, AttendanceStatus
 from commonroom.spaces import access, actions, checkins
@@ -303,7 +303,7 @@ def do_set_recovery_counter(
                 user=user, key__startswith="days-", status=MilestoneStatus.OFFERED
             ).delete()
             if deleted:
-                record(actor=user, action="recovery_counter.off", subject=user)
+                record(actor=user, action=AuditAction.RECOVERY_COUNTER_OFF, subject=user)
         return None
     try:
         start = (
@@ -329,7 +329,7 @@ def do_set_recovery_counter(
         if not hidden:
             withdrawn = withdrawn.exclude(run=start.isoformat())
         withdrawn.delete()
-        record(actor=user, action="recovery_counter.set", target=counter, subject=user)
+        record(actor=user, action=AuditAction.RECOVERY_COUNTER_SET, target=counter, subject=user)
     return counter
 
 

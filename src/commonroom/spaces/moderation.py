@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.spaces import access, events
 from commonroom.spaces.actions import message_payload
@@ -41,7 +41,7 @@ def do_report(*, message: Message, reporter: User, reason: str) -> Report:
         ).first()
         if report is None:
             report = Report.objects.create(message=message, reported_by=reporter, reason=reason)
-            record(actor=reporter, action="space.report", target=message)
+            record(actor=reporter, action=AuditAction.SPACE_REPORT, target=message)
     return report
 
 
@@ -64,7 +64,7 @@ def do_handle_report(*, report: Report, by: User) -> None:
         report.handled_at = timezone.now()
         report.handled_by = by
         report.save(update_fields=["handled_at", "handled_by"])
-        record(actor=by, action="space.report.handled", target=report.message)
+        record(actor=by, action=AuditAction.SPACE_REPORT_HANDLED, target=report.message)
         events.append(f"user.{report.reported_by_id}", "report.handled", {"report_id": report.pk})
 
 
@@ -76,7 +76,7 @@ def do_set_hidden(*, message: Message, by: User, hidden: bool) -> None:
         message.save(update_fields=["hidden_at"])
         record(
             actor=by,
-            action="space.message.hide" if hidden else "space.message.restore",
+            action=AuditAction.SPACE_MESSAGE_HIDE if hidden else AuditAction.SPACE_MESSAGE_RESTORE,
             target=message,
             subject=message.author,
         )
@@ -109,7 +109,7 @@ def do_mute(*, space: Space, user_id: int, minutes: int, by: User) -> Mute:
         )
         record(
             actor=by,
-            action="space.mute",
+            action=AuditAction.SPACE_MUTE,
             target=space,
             subject=User.objects.get(pk=user_id),
             detail={"minutes": minutes},
@@ -132,7 +132,9 @@ def do_set_locked(*, thread: Thread, by: User, locked: bool) -> None:
         thread.locked_at = timezone.now() if locked else None
         thread.save(update_fields=["locked_at"])
         record(
-            actor=by, action="space.thread.lock" if locked else "space.thread.unlock", target=thread
+            actor=by,
+            action=AuditAction.SPACE_THREAD_LOCK if locked else AuditAction.SPACE_THREAD_UNLOCK,
+            target=thread,
         )
         events.append(
             thread.space.stream_key, "thread.locked", {"thread_id": thread.pk, "locked": locked}
@@ -155,5 +157,5 @@ def do_add_moderation_note(
             body=body,
             written_by=by,
         )
-        record(actor=by, action="space.moderation_note", target=space)
+        record(actor=by, action=AuditAction.SPACE_MODERATION_NOTE, target=space)
     return note

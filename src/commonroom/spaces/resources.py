@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.spaces import sanitize
 from commonroom.spaces.models import Resource, Space
@@ -144,7 +144,7 @@ def do_set_pinned(*, resource: Resource, by: User, pinned: bool) -> None:
         resource.save(update_fields=["pinned_at"])
         record(
             actor=by,
-            action="space.resource.pin" if pinned else "space.resource.unpin",
+            action=AuditAction.SPACE_RESOURCE_PIN if pinned else AuditAction.SPACE_RESOURCE_UNPIN,
             target=resource,
         )
 
@@ -153,4 +153,4 @@ def do_remove(*, resource: Resource, by: User) -> None:
     with transaction.atomic():
         resource.removed_at = timezone.now()
         resource.save(update_fields=["removed_at"])
-        record(actor=by, action="space.resource.remove", target=resource)
+        record(actor=by, action=AuditAction.SPACE_RESOURCE_REMOVE, target=resource)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from commonroom.accounts.models import User
 from commonroom.care.access import current_agreement
 from commonroom.care.models import AgreementAcceptance, AgreementVersion, Program
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 
 
@@ -29,7 +29,7 @@ def do_publish_agreement(*, program: Program, body: str, published_by: User) -> 
         )
         record(
             actor=published_by,
-            action="agreement.publish",
+            action=AuditAction.AGREEMENT_PUBLISH,
             target=agreement,
             detail={"version": agreement.version},
         )
@@ -61,7 +61,7 @@ def do_accept_agreement(*, user: User, program: Program, version: int) -> Agreem
         if created:
             record(
                 actor=user,
-                action="agreement.accept",
+                action=AuditAction.AGREEMENT_ACCEPT,
                 target=current,
                 subject=user,
                 detail={"version": current.version},

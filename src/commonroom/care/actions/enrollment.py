@@ -19,7 +19,7 @@ from commonroom.care.models import (
     PhaseChange,
     TherapyGroup,
 )
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.realtime.actions import close_user_sockets
 
@@ -80,7 +80,7 @@ def do_change_phase(
             ).update(left_at=now)
         record(
             actor=changed_by,
-            action="enrollment.phase",
+            action=AuditAction.ENROLLMENT_PHASE,
             target=enrollment,
             subject=enrollment.user,
             detail={"from": from_phase, "to": to_phase},
@@ -169,7 +169,7 @@ def do_place_in_group(
         membership = GroupMembership.objects.create(group=group, user_id=user_id)
         record(
             actor=placed_by,
-            action="group.place",
+            action=AuditAction.GROUP_PLACE,
             target=membership,
             subject=enrollment.user,
             detail={"group": group.pk, "override": override},
@@ -186,7 +186,7 @@ def do_remove_from_group(*, group_id: int, user_id: int, removed_by: User) -> No
             raise refuse("user", _("This person is not in this group."), "not_member")
         record(
             actor=removed_by,
-            action="group.remove",
+            action=AuditAction.GROUP_REMOVE,
             target=TherapyGroup.objects.get(pk=group_id),
             subject=User.objects.get(pk=user_id),
         )

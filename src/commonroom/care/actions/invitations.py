@@ -15,7 +15,7 @@ from commonroom.accounts.models import User
 from commonroom.care.access import InvitationUnavailable, check_open
 from commonroom.care.models import Enrollment, Invitation, Phase, Program, ProgramRole, Role
 from commonroom.care.tasks import send_invitation_email
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.tasks import enqueue_with_change
 from commonroom.core.validation import refuse
 
@@ -49,7 +49,7 @@ def do_invite_person(
             )
             record(
                 actor=invited_by,
-                action="invitation.create",
+                action=AuditAction.INVITATION_CREATE,
                 target=invitation,
                 detail={"role": role},
             )
@@ -70,7 +70,7 @@ def do_revoke_invitation(*, invitation: Invitation, revoked_by: User) -> None:
         ).update(revoked_at=timezone.now())
         if not updated:
             raise ValidationError(_("This invitation was already used or withdrawn."))
-        record(actor=revoked_by, action="invitation.revoke", target=invitation)
+        record(actor=revoked_by, action=AuditAction.INVITATION_REVOKE, target=invitation)
 
 
 def do_accept_invitation(*, invitation_id: int, user: User) -> ProgramRole:
@@ -94,5 +94,5 @@ def do_accept_invitation(*, invitation_id: int, user: User) -> ProgramRole:
             Enrollment.objects.get_or_create(
                 user=user, program=invitation.program, defaults={"phase": Phase.INTAKE}
             )
-        record(actor=user, action="invitation.accept", target=invitation, subject=user)
+        record(actor=user, action=AuditAction.INVITATION_ACCEPT, target=invitation, subject=user)
     return role

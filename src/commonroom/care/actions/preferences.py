@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from commonroom.accounts.models import User
 from commonroom.care.models import CameraComfort, IntakePreferences, MentorGenderPreference
 from commonroom.care.preferences import LANGUAGE_CHOICES, affinity_choices
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 
 FIELDS = frozenset(IntakePreferences.VISIBILITY)
@@ -83,7 +83,7 @@ def do_update_preferences(*, user: User, changes: dict[str, Any]) -> IntakePrefe
         prefs.save()
         record(
             actor=user,
-            action="preferences.update",
+            action=AuditAction.PREFERENCES_UPDATE,
             target=prefs,
             subject=user,
             detail={"fields": sorted(cleaned)},

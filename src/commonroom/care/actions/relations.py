@@ -15,7 +15,7 @@ from commonroom.care.models import (
     Program,
     ProgramRole,
 )
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 
 
@@ -55,7 +55,7 @@ def do_link_couple(
             for person_id in (a, b):
                 record(
                     actor=linked_by,
-                    action="couple.link",
+                    action=AuditAction.COUPLE_LINK,
                     target=couple,
                     subject=User.objects.get(pk=person_id),
                     detail={"policy": policy},
@@ -74,7 +74,7 @@ def do_set_couple_policy(*, couple: CoupleLink, policy: str, changed_by: User) -
         for person_id in (couple.person_a_id, couple.person_b_id):
             record(
                 actor=changed_by,
-                action="couple.policy",
+                action=AuditAction.COUPLE_POLICY,
                 target=couple,
                 subject=User.objects.get(pk=person_id),
                 detail={"policy": policy},
@@ -87,7 +87,7 @@ def do_unlink_couple(*, couple: CoupleLink, unlinked_by: User) -> None:
         for person_id in (couple.person_a_id, couple.person_b_id):
             record(
                 actor=unlinked_by,
-                action="couple.unlink",
+                action=AuditAction.COUPLE_UNLINK,
                 target=couple,
                 subject=User.objects.get(pk=person_id),
             )
@@ -120,7 +120,7 @@ def do_add_do_not_pair(
             for person_id in (a, b):
                 record(
                     actor=recorded_by,
-                    action="do_not_pair.add",
+                    action=AuditAction.DO_NOT_PAIR_ADD,
                     target=entry,
                     subject=User.objects.get(pk=person_id),
                 )
@@ -136,7 +136,7 @@ def do_remove_do_not_pair(*, entry: DoNotPair, removed_by: User) -> None:
         for person_id in (entry.person_a_id, entry.person_b_id):
             record(
                 actor=removed_by,
-                action="do_not_pair.remove",
+                action=AuditAction.DO_NOT_PAIR_REMOVE,
                 target=entry,
                 subject=User.objects.get(pk=person_id),
             )

@@ -24,7 +24,7 @@ from commonroom.care.models import (
     Track,
     default_weekly_minimum,
 )
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 
 PROGRAM_FIELDS = frozenset(
@@ -110,7 +110,7 @@ def do_update_program(*, program: Program, changed_by: User, changes: dict[str, 
         program.save()
         record(
             actor=changed_by,
-            action="program.update",
+            action=AuditAction.PROGRAM_UPDATE,
             target=program,
             detail={"fields": sorted(changes)},
         )
@@ -143,7 +143,7 @@ def do_create_track(
                 population=population,
                 weekly_minimum_hours=weekly_minimum_hours,
             )
-            record(actor=created_by, action="track.create", target=track)
+            record(actor=created_by, action=AuditAction.TRACK_CREATE, target=track)
     except IntegrityError as exc:
         raise refuse(
             "name", _("This program already has a track with that name."), "invalid"
@@ -164,7 +164,7 @@ def do_update_track(*, track: Track, changed_by: User, changes: dict[str, Any]) 
         track.save()
         record(
             actor=changed_by,
-            action="track.update",
+            action=AuditAction.TRACK_UPDATE,
             target=track,
             detail={"fields": sorted(changes)},
         )
@@ -244,7 +244,7 @@ def do_create_group(
                 session_minutes=session_minutes,
             )
             group.facilitators.set(facilitators)
-            record(actor=created_by, action="group.create", target=group)
+            record(actor=created_by, action=AuditAction.GROUP_CREATE, target=group)
     except IntegrityError as exc:
         raise refuse(
             "name", _("This program already has a group with that name."), "invalid"
@@ -283,7 +283,7 @@ def do_update_group(
                 group.facilitators.set(facilitators)
             record(
                 actor=changed_by,
-                action="group.update",
+                action=AuditAction.GROUP_UPDATE,
                 target=group,
                 detail={
                     "fields": sorted(changes)

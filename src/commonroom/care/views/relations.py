@@ -22,7 +22,7 @@ from commonroom.care.actions import (
 from commonroom.care.forms import CoupleForm, DoNotPairForm
 from commonroom.care.models import CouplePolicy
 from commonroom.care.views.common import errors_into_form
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_read
 
 
 @login_required
@@ -108,10 +108,10 @@ def do_not_pair(request: HttpRequest, program_id: int) -> HttpResponse:
     entries = list(program.do_not_pair.select_related("person_a", "person_b").order_by("pk"))
     if entries:
         # Reading the reasons is a read of protected data.
-        record(
-            actor=request.user,
-            action="do_not_pair.list",
-            target=program,
+        audited_read(
+            request.user,
+            action=AuditAction.DO_NOT_PAIR_LIST,
+            obj=program,
             detail={"count": len(entries)},
         )
     return render(

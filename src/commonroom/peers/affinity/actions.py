@@ -28,7 +28,7 @@ from commonroom.care.actions import (
 )
 from commonroom.care.models import GroupKind, GroupMembership, Program, TherapyGroup
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, audited_reads, record
 from commonroom.core.validation import refuse
 from commonroom.peers.affinity import access
 from commonroom.peers.affinity.models import (
@@ -88,7 +88,7 @@ def do_create_affinity_group(
                 description=description,
                 position=len(taken),
             )
-            record(actor=created_by, action="affinity.create", target=affinity)
+            record(actor=created_by, action=AuditAction.AFFINITY_CREATE, target=affinity)
     except IntegrityError as exc:
         raise refuse(
             "name", _("This program already has an affinity group with that name."), "invalid"
@@ -129,7 +129,7 @@ def do_update_affinity_group(
                 _set_leads(affinity, leads, changed_by)
             record(
                 actor=changed_by,
-                action="affinity.update",
+                action=AuditAction.AFFINITY_UPDATE,
                 target=affinity,
                 detail={"fields": sorted(changes) + (["leads"] if leads is not None else [])},
             )
@@ -187,7 +187,7 @@ def do_attach_group(
     with transaction.atomic():
         affinity.group = group
         affinity.save(update_fields=["group", "updated_at"])
-        record(actor=changed_by, action="affinity.attach", target=affinity)
+        record(actor=changed_by, action=AuditAction.AFFINITY_ATTACH, target=affinity)
     return affinity
 
 
@@ -206,7 +206,7 @@ def do_archive_affinity_group(*, affinity: AffinityGroup, archived_by: User) -> 
             affinity=affinity, status=RequestStatus.PENDING
         ):
             _decide(pending, RequestStatus.DECLINED, archived_by, "", now)
-        record(actor=archived_by, action="affinity.archive", target=affinity)
+        record(actor=archived_by, action=AuditAction.AFFINITY_ARCHIVE, target=affinity)
     return affinity
 
 
@@ -219,19 +219,13 @@ def record_queue_read(*, viewer: User, requests: list[JoinRequest]) -> None:
     person whose request was shown."""
     if not requests:
         return
-    by_person: dict[int, list[int]] = {}
-    people: dict[int, User] = {}
-    for item in requests:
-        by_person.setdefault(item.person_id, []).append(item.pk)
-        people[item.person_id] = item.person
-    with transaction.atomic():
-        for person_id, ids in sorted(by_person.items()):
-            record(
-                actor=viewer,
-                action="affinity.queue.read",
-                subject=people[person_id],
-                detail={"request_ids": ids},
-            )
+    audited_reads(
+        viewer,
+        action=AuditAction.AFFINITY_QUEUE_READ,
+        rows=requests,
+        subject_of=lambda item: item.person,
+        ids_key="request_ids",
+    )
 
 
 def _notify_staff(affinity: AffinityGroup, request_id: int) -> None:
@@ -266,7 +260,12 @@ def do_ask_to_join(*, person: User, affinity: AffinityGroup, note: str) -> JoinR
         with transaction.atomic():
             join_request = JoinRequest.objects.create(affinity=affinity, person=person, note=note)
             # The note is the person's own words: never in the audit detail.
-            record(actor=person, action="affinity.request", target=join_request, subject=person)
+            record(
+                actor=person,
+                action=AuditAction.AFFINITY_REQUEST,
+                target=join_request,
+                subject=person,
+            )
             _notify_staff(affinity, join_request.pk)
     except IntegrityError as exc:
         raise refuse(
@@ -285,7 +284,7 @@ def _decide(
     join_request.save(update_fields=["status", "decided_by", "decided_at", "decision_message"])
     record(
         actor=decided_by,
-        action=f"affinity.request.{status}",
+        action=AuditAction(f"affinity.request.{status}"),
         target=join_request,
         subject=join_request.person,
     )
@@ -347,7 +346,12 @@ def do_withdraw_join_request(*, join_request: JoinRequest, person: User) -> Join
         locked.status = RequestStatus.WITHDRAWN
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
-        record(actor=person, action="affinity.request.withdrawn", target=locked, subject=person)
+        record(
+            actor=person,
+            action=AuditAction.AFFINITY_REQUEST_WITHDRAWN,
+            target=locked,
+            subject=person,
+        )
     return locked
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Program
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.gatherings.fields import choice_field, optional_int, text_field
 from commonroom.meetings import schedule
@@ -48,7 +48,7 @@ def do_set_alumni_access(
         )
         record(
             actor=updated_by,
-            action="alumni.settings",
+            action=AuditAction.ALUMNI_SETTINGS,
             target=row,
             detail={"alumni_access_months": value},
         )
@@ -88,7 +88,7 @@ def do_create_opportunity(
         )
         record(
             actor=created_by,
-            action="volunteer.create",
+            action=AuditAction.VOLUNTEER_CREATE,
             target=opportunity,
             detail={"kind": opportunity.kind, "spots": opportunity.spots},
         )
@@ -126,7 +126,7 @@ def do_sign_up(*, opportunity: VolunteerOpportunity, user: User) -> VolunteerSig
             signup.confirmed_by = None
             signup.updated_at = now
             signup.save(update_fields=["status", "confirmed_by", "updated_at"])
-        record(actor=user, action="volunteer.sign_up", target=signup, subject=user)
+        record(actor=user, action=AuditAction.VOLUNTEER_SIGN_UP, target=signup, subject=user)
     return signup
 
 
@@ -144,7 +144,7 @@ def do_withdraw(*, opportunity: VolunteerOpportunity, user: User) -> VolunteerSi
             signup.confirmed_by = None
             signup.updated_at = timezone.now()
             signup.save(update_fields=["status", "confirmed_by", "updated_at"])
-            record(actor=user, action="volunteer.withdraw", target=signup, subject=user)
+            record(actor=user, action=AuditAction.VOLUNTEER_WITHDRAW, target=signup, subject=user)
     return signup
 
 
@@ -160,7 +160,7 @@ def do_confirm_signup(*, signup: VolunteerSignup, confirmed_by: User) -> Volunte
             locked.save(update_fields=["status", "confirmed_by", "updated_at"])
             record(
                 actor=confirmed_by,
-                action="volunteer.confirm",
+                action=AuditAction.VOLUNTEER_CONFIRM,
                 target=locked,
                 subject=locked.user,
             )
@@ -176,5 +176,5 @@ def do_close_opportunity(
         if locked.closed_at is None:
             locked.closed_at = timezone.now()
             locked.save(update_fields=["closed_at", "updated_at"])
-            record(actor=closed_by, action="volunteer.close", target=locked)
+            record(actor=closed_by, action=AuditAction.VOLUNTEER_CLOSE, target=locked)
     return locked

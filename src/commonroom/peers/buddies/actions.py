@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import COHORT_PHASES, Enrollment, Program, TherapyGroup
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.matching.pairing import BuddyGroup
 from commonroom.peers.buddies import pool
@@ -67,7 +67,7 @@ def do_set_opt_in(*, user: User, program: Program, consenting: bool) -> BuddyOpt
             )
         record(
             actor=user,
-            action="buddies.opt_in" if consenting else "buddies.opt_out",
+            action=AuditAction.BUDDIES_OPT_IN if consenting else AuditAction.BUDDIES_OPT_OUT,
             target=opt_in,
             subject=user,
         )
@@ -106,7 +106,7 @@ def do_request_buddy(*, user: User, program: Program) -> BuddyRequest:
                 )
         except IntegrityError:  # the same request from a second tab
             return BuddyRequest.objects.get(user=user, program=program, closed_at__isnull=True)
-        record(actor=user, action="buddies.request", target=request, subject=user)
+        record(actor=user, action=AuditAction.BUDDIES_REQUEST, target=request, subject=user)
     return request
 
 
@@ -144,7 +144,7 @@ def _form(*, run: PairingRun, staff: User, group: BuddyGroup, people: dict[int, 
     )
     for member in members:
         BuddyMembership.objects.create(pair=pair, user=member, program=run.program)
-        record(actor=staff, action="buddies.pair_formed", target=pair, subject=member)
+        record(actor=staff, action=AuditAction.BUDDIES_PAIR_FORMED, target=pair, subject=member)
         events.append(
             f"user.{member.pk}", "buddy.paired", {"pair_id": pair.pk, "space_id": space.pk}
         )
@@ -204,7 +204,7 @@ def do_confirm_pairing(
                 _form(run=run, staff=staff, group=buddy_group, people=proposal.people)
             record(
                 actor=staff,
-                action="buddies.pairing_run",
+                action=AuditAction.BUDDIES_PAIRING_RUN,
                 target=run,
                 detail={
                     "pairs": run.pairs_formed,
@@ -238,7 +238,7 @@ def do_set_rhythm(*, pair: BuddyPair, by: User, rhythm: str) -> BuddyPair:
         pair.save(update_fields=["rhythm", "rhythm_since"])
         record(
             actor=by,
-            action="buddies.rhythm",
+            action=AuditAction.BUDDIES_RHYTHM,
             target=pair,
             subject=by,
             detail={"from": before, "to": rhythm},
@@ -262,7 +262,12 @@ def do_end_pair(*, pair: BuddyPair, by: User) -> BuddyPair:
         BuddyMembership.objects.filter(pair=pair).update(ended_at=now)
         BuddyMembership.objects.filter(pair=pair, user=by).update(notice_answered_at=now)
         for membership in members:
-            record(actor=by, action="buddies.pair_ended", target=pair, subject=membership.user)
+            record(
+                actor=by,
+                action=AuditAction.BUDDIES_PAIR_ENDED,
+                target=pair,
+                subject=membership.user,
+            )
             events.append(f"user.{membership.user_id}", "buddy.ended", {"pair_id": pair.pk})
     pair.refresh_from_db()
     return pair

@@ -202,11 +202,11 @@ def propose(
 
 def record_preview(viewer: User, proposal: Proposal) -> None:
     """A preview reads the pool's matching preferences (care-team data)."""
-    from commonroom.core.audit import record
+    from commonroom.core.audit import AuditAction, audited_read
 
-    record(
-        actor=viewer,
-        action="buddies.pairing_preview",
-        target=proposal.group or proposal.program,
+    audited_read(
+        viewer,
+        action=AuditAction.BUDDIES_PAIRING_PREVIEW,
+        obj=proposal.group or proposal.program,
         detail={"people": sorted(proposal.people)},
     )

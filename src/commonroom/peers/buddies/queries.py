@@ -198,14 +198,14 @@ def record_health_read(viewer: User, rows: list[PairHealth]) -> None:
     whose pair health a staff member read."""
     from django.db import transaction
 
-    from commonroom.core.audit import record
+    from commonroom.core.audit import AuditAction, audited_read
 
     with transaction.atomic():
         for row in rows:
             for member in row.members:
-                record(
-                    actor=viewer,
-                    action="buddies.health_read",
-                    target=row.pair,
+                audited_read(
+                    viewer,
+                    action=AuditAction.BUDDIES_HEALTH_READ,
                     subject=member.user,
+                    obj=row.pair,
                 )

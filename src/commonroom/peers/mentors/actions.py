@@ -17,7 +17,7 @@ from commonroom.accounts.models import User
 from commonroom.care.models import Program, ProgramRole, Role
 from commonroom.care.preferences import LANGUAGE_CHOICES
 from commonroom.core import access as core_access
-from commonroom.core.audit import record
+from commonroom.core.audit import AuditAction, record
 from commonroom.core.tasks import enqueue_with_change
 from commonroom.core.validation import refuse
 from commonroom.peers.mentors import pool as mentor_pool
@@ -147,7 +147,7 @@ def do_apply_to_mentor(
         MentorStateChange.objects.create(
             profile=profile, from_state=previous, to_state=MentorState.APPLICANT, changed_by=user
         )
-        record(actor=user, action="mentor.apply", target=profile, subject=user)
+        record(actor=user, action=AuditAction.MENTOR_APPLY, target=profile, subject=user)
     return profile
 
 
@@ -172,7 +172,7 @@ def do_update_mentor_profile(
         profile.save()
         record(
             actor=changed_by,
-            action="mentor.profile.update",
+            action=AuditAction.MENTOR_PROFILE_UPDATE,
             target=profile,
             subject=profile.user,
             detail={"fields": sorted(cleaned)},
@@ -191,7 +191,7 @@ def do_set_mentor_settings(
         settings.save()
         record(
             actor=changed_by,
-            action="mentor.settings",
+            action=AuditAction.MENTOR_SETTINGS,
             target=settings,
             detail={"step_down_may_apply": settings.step_down_may_apply},
         )
@@ -227,7 +227,7 @@ def do_publish_boundaries(
         )
         record(
             actor=published_by,
-            action="mentor.agreement.publish",
+            action=AuditAction.MENTOR_AGREEMENT_PUBLISH,
             target=agreement,
             detail={"version": agreement.version},
         )
@@ -258,7 +258,7 @@ def do_sign_boundaries(*, profile: MentorProfile, user: User, version: int) -> M
         profile.save(update_fields=["agreement", "agreement_signed_at"])
         record(
             actor=user,
-            action="mentor.agreement.sign",
+            action=AuditAction.MENTOR_AGREEMENT_SIGN,
             target=profile,
             subject=user,
             detail={"version": current.version},
@@ -290,7 +290,7 @@ def do_record_training(
             item.save()
             record(
                 actor=recorded_by,
-                action="mentor.training.record",
+                action=AuditAction.MENTOR_TRAINING_RECORD,
                 target=profile,
                 subject=profile.user,
                 detail={"topic": topic},
@@ -312,7 +312,7 @@ def do_confirm_training(*, profile: MentorProfile, topic: str, confirmed_by: Use
             item.save()
             record(
                 actor=confirmed_by,
-                action="mentor.training.confirm",
+                action=AuditAction.MENTOR_TRAINING_CONFIRM,
                 target=profile,
                 subject=profile.user,
                 detail={"topic": topic},
@@ -358,7 +358,7 @@ def _transition(profile: MentorProfile, to: str, *, by: User) -> MentorProfile:
         transaction.on_commit(lambda: close_user_sockets(user_id))
     record(
         actor=by,
-        action="mentor.state",
+        action=AuditAction.MENTOR_STATE,
         target=profile,
         subject=profile.user,
         detail={"from": previous, "to": to},
@@ -454,7 +454,7 @@ def do_request_mentor(
         request = MentorRequest.objects.create(
             program=program, mentee=mentee, lived_experience_wanted=wanted
         )
-        record(actor=mentee, action="mentor.request", target=request, subject=mentee)
+        record(actor=mentee, action=AuditAction.MENTOR_REQUEST, target=request, subject=mentee)
     return request
 
 
@@ -466,7 +466,12 @@ def do_withdraw_request(*, request: MentorRequest, by: User) -> MentorRequest:
         request.status = RequestStatus.WITHDRAWN
         request.closed_at = timezone.now()
         request.save(update_fields=["status", "closed_at"])
-        record(actor=by, action="mentor.request.withdraw", target=request, subject=request.mentee)
+        record(
+            actor=by,
+            action=AuditAction.MENTOR_REQUEST_WITHDRAW,
+            target=request,
+            subject=request.mentee,
+        )
     return request
 
 
@@ -501,7 +506,7 @@ def _create_mentorship(
     enqueue_with_change(notify_mentorship_started, mentorship.pk)
     record(
         actor=by,
-        action="mentorship.start",
+        action=AuditAction.MENTORSHIP_START,
         target=mentorship,
         subject=request.mentee,
         detail={"mentor_id": profile.user_id},
@@ -562,7 +567,7 @@ def do_confirm_matching(
             )
         record(
             actor=by,
-            action="mentor.matching.confirm",
+            action=AuditAction.MENTOR_MATCHING_CONFIRM,
             detail={"created": len(created)},
             target=program,
         )
@@ -573,7 +578,9 @@ def _end(mentorship: Mentorship, *, by: User) -> None:
     mentorship.ended_at = timezone.now()
     mentorship.ended_by = by
     mentorship.save(update_fields=["ended_at", "ended_by"])
-    record(actor=by, action="mentorship.end", target=mentorship, subject=mentorship.mentee)
+    record(
+        actor=by, action=AuditAction.MENTORSHIP_END, target=mentorship, subject=mentorship.mentee
+    )
     mentor_id, mentee_id = mentorship.mentor_id, mentorship.mentee_id
     transaction.on_commit(lambda: close_user_sockets(mentor_id))
     transaction.on_commit(lambda: close_user_sockets(mentee_id))
