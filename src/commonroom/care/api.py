@@ -395,14 +395,9 @@ def unlink_couple(request: HttpRequest, couple_id: int) -> HttpResponse:
 
 @router.get("/programs/{program_id}/do-not-pair", response=list[DoNotPairOut])
 def list_do_not_pair(request: HttpRequest, program_id: int) -> list[DoNotPair]:
-    entries = list(
-        care_access.do_not_pair_visible_to(request.user)
-        .filter(program_id=program_id)
-        .order_by("pk")
-    )
-    if entries:
-        record(actor=request.user, action="do_not_pair.list", detail={"count": len(entries)})
-    return entries
+    """Program admins only, like the page: the reasons are for them."""
+    program = care_access.access_program(request.user, program_id)
+    return queries.do_not_pair_entries(program=program, reader=_viewer(request))
 
 
 @router.post("/programs/{program_id}/do-not-pair", response={201: DoNotPairOut})
