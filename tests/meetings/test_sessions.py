@@ -11,6 +11,7 @@ import jwt
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 from django.utils import timezone
 
@@ -119,6 +120,40 @@ def test_an_exception_on_a_date_without_a_session_is_refused(
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "no_session"
+
+
+def test_moving_a_session_to_a_time_without_a_zone_names_the_field(
+    api_as: object, admin: User, series: SessionSeries
+) -> None:
+    session = Session.objects.filter(
+        series=series, starts_at__gt=timezone.now() + timedelta(days=2)
+    ).first()
+    assert session is not None
+    naive = (session.starts_at + timedelta(days=1)).replace(tzinfo=None).isoformat()
+    response = api_as(admin).post(  # type: ignore[operator]
+        f"/series/{series.pk}/exceptions",
+        {"original_date": session.original_date.isoformat(), "action": "move",
+         "new_starts_at": naive},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "new_starts_at"
+    assert not series.exceptions.exists()
+
+
+def test_the_move_action_refuses_a_time_without_a_zone(admin: User, series: SessionSeries) -> None:
+    session = Session.objects.filter(
+        series=series, starts_at__gt=timezone.now() + timedelta(days=2)
+    ).first()
+    assert session is not None
+    with pytest.raises(ValidationError) as caught:
+        do_add_exception(
+            series=series,
+            original_date=session.original_date,
+            action="move",
+            created_by=admin,
+            new_starts_at=(session.starts_at + timedelta(days=1)).replace(tzinfo=None),
+        )
+    assert caught.value.error_dict["new_starts_at"][0].code == "no_time_zone"
 
 
 def test_moving_slot_moves_the_persons_sessions(

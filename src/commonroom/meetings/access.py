@@ -13,6 +13,7 @@ from django.http import Http404
 
 from commonroom.accounts.models import User
 from commonroom.care import access as care_access
+from commonroom.care.models import TherapyGroup
 from commonroom.core import access as core_access
 from commonroom.meetings.models import Session, SessionSeries
 
@@ -64,3 +65,15 @@ def access_series(
 def on_roster(viewer: User | AnonymousUser, session: Session) -> bool:
     """The session's roster: the group's active cohort, today."""
     return session.series.group_id in core_access.cohort_group_ids(viewer)
+
+
+def access_group_schedule(
+    viewer: User | AnonymousUser, group_id: int, *, for_write: bool = False
+) -> TherapyGroup:
+    """A group's series. Reading them: whoever sees the group's sessions (the
+    series only says when those are). Managing them, and the schedule page,
+    which is the place to manage them: the program's admins."""
+    group = care_access.access_group(viewer, group_id)
+    if for_write and group.program_id not in core_access.administered_program_ids(viewer):
+        raise Http404
+    return group

@@ -13,10 +13,9 @@ from ninja import Router
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
 from commonroom.care import access as care_access
-from commonroom.core import access as core_access
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import actions, queries, rooms
-from commonroom.meetings.models import Attendance, CalendarFeed, Session, SessionSeries
+from commonroom.meetings.models import Attendance, Session, SessionSeries
 from commonroom.meetings.scheduling import do_add_exception, do_create_series
 from commonroom.meetings.schemas import (
     AttendanceOut,
@@ -156,7 +155,7 @@ def correct(
 
 @router.get("/groups/{group_id}/series", response=list[SeriesOut])
 def list_series(request: HttpRequest, group_id: int) -> list[SessionSeries]:
-    group = care_access.access_group(request.user, group_id)
+    group = meetings_access.access_group_schedule(request.user, group_id)
     return list(group.series.order_by("pk"))
 
 
@@ -164,7 +163,7 @@ def list_series(request: HttpRequest, group_id: int) -> list[SessionSeries]:
 def create_series(
     request: HttpRequest, group_id: int, payload: SeriesIn
 ) -> tuple[int, SessionSeries]:
-    group = care_access.access_group(request.user, group_id, for_write=True)
+    group = meetings_access.access_group_schedule(request.user, group_id, for_write=True)
     return 201, do_create_series(group=group, created_by=_viewer(request), **payload.dict())
 
 
@@ -189,8 +188,7 @@ def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
     "/me/calendar-feeds", response={204: None}, summary="Revoke all the caller's calendar links"
 )
 def revoke_feeds(request: HttpRequest) -> HttpResponse:
-    for feed in CalendarFeed.objects.filter(user_id=core_access.viewer_id(request.user)):
-        actions.do_revoke_calendar_feed(feed=feed, revoked_by=_viewer(request))
+    actions.do_revoke_calendar_feeds(user=_viewer(request))
     return HttpResponse(status=204)
 
 
