@@ -106,6 +106,20 @@ def test_staff_hide_lock_mute_and_note(
     assert ModerationNote.objects.filter(about=participant).exists()
 
 
+def test_a_saved_note_is_shown_to_moderators_only(
+    facilitator_client: Client,
+    groupmate_client: Client,
+    groupmate: User,
+    message: Message,
+    thread: Thread,
+) -> None:
+    facilitator_client.post(f"/messages/{message.pk}/note/", {"body": "Call after group"})
+    assert "Call after group" in facilitator_client.get(f"/threads/{thread.pk}/").content.decode()
+    assert "Call after group" not in groupmate_client.get(f"/threads/{thread.pk}/").content.decode()
+    moderation.do_report(message=message, reporter=groupmate, reason="Unkind")
+    assert "Call after group" in facilitator_client.get("/moderation/").content.decode()
+
+
 def test_a_mute_of_nonsense_minutes_is_refused(
     facilitator_client: Client, message: Message
 ) -> None:
@@ -151,6 +165,20 @@ def test_only_the_spaces_staff_moderate_over_the_api(
     assert message.hidden_at is None
     assert thread.locked_at is None
     assert not Mute.objects.exists()
+
+
+def test_moderators_write_and_read_notes_over_the_api(
+    api_as: Any, facilitator: User, groupmate: User, message: Message
+) -> None:
+    staff = api_as(facilitator)
+    added = staff.post(f"/messages/{message.pk}/moderation-notes", {"body": "Call after group"})
+    assert added.status_code == 201
+    [note] = staff.get(f"/messages/{message.pk}/moderation-notes").json()
+    assert (note["body"], note["written_by"]) == ("Call after group", facilitator.display_name)
+    peer = api_as(groupmate)
+    assert peer.get(f"/messages/{message.pk}/moderation-notes").status_code == 404
+    assert peer.post(f"/messages/{message.pk}/moderation-notes", {"body": "x"}).status_code == 404
+    assert ModerationNote.objects.count() == 1
 
 
 def test_report_and_handle_over_the_api(

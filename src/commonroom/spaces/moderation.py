@@ -157,3 +157,21 @@ def do_add_moderation_note(
         )
         record(actor=by, action="space.moderation_note", target=space)
     return note
+
+
+def notes_by_message(message_ids: list[int], *, reader: User) -> dict[int, list[ModerationNote]]:
+    """The staff notes about these messages, oldest first, for a reader the
+    caller checked is a moderator of their space. Notes are staff records
+    about a person, so showing them is an audited read."""
+    notes = list(
+        ModerationNote.objects.filter(message_id__in=message_ids)
+        .select_related("written_by")
+        .order_by("created_at", "pk")
+    )
+    found: dict[int, list[ModerationNote]] = {}
+    for note in notes:
+        assert note.message_id is not None
+        found.setdefault(note.message_id, []).append(note)
+    if notes:
+        record(actor=reader, action="space.moderation_note.read", detail={"count": len(notes)})
+    return found

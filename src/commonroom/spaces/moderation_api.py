@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.spaces import access, moderation
-from commonroom.spaces.models import Message
+from commonroom.spaces.models import Message, ModerationNote
 
 router = Router(tags=["moderation"])
 
@@ -28,6 +28,18 @@ class LockedIn(Schema):
 
 class MuteIn(Schema):
     minutes: int
+
+
+class ModerationNoteIn(Schema):
+    body: str = Field(max_length=4000)
+
+
+class ModerationNoteOut(Schema):
+    id: int
+    message_id: int
+    body: str
+    written_by: str | None = Field(description="The staff member's display name.")
+    created_at: str
 
 
 class ReportOut(Schema):
@@ -81,6 +93,35 @@ def lock(request: HttpRequest, thread_id: int, payload: LockedIn) -> tuple[int, 
         raise Http404
     moderation.do_set_locked(thread=thread, by=_viewer(request), locked=payload.locked)
     return 204, None
+
+
+def _note_out(note: ModerationNote) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "message_id": note.message_id,
+        "body": note.body,
+        "written_by": note.written_by.display_name if note.written_by else None,
+        "created_at": note.created_at.isoformat(),
+    }
+
+
+@router.get("/messages/{message_id}/moderation-notes", response=list[ModerationNoteOut])
+def notes(request: HttpRequest, message_id: int) -> list[dict[str, Any]]:
+    """Staff notes about a message, oldest first: its space's moderators only."""
+    message = _moderated(request, message_id)
+    found = moderation.notes_by_message([message.pk], reader=_viewer(request))
+    return [_note_out(n) for n in found.get(message.pk, [])]
+
+
+@router.post("/messages/{message_id}/moderation-notes", response={201: ModerationNoteOut})
+def add_note(
+    request: HttpRequest, message_id: int, payload: ModerationNoteIn
+) -> tuple[int, dict[str, Any]]:
+    message = _moderated(request, message_id)
+    note = moderation.do_add_moderation_note(
+        space=message.space, by=_viewer(request), body=payload.body, message=message
+    )
+    return 201, _note_out(note)
 
 
 @router.get("/moderation/reports", response=list[ReportOut])

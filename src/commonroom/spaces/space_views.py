@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commonroom.core.http import is_htmx, signed_in_user
 from commonroom.core.validation import field_errors, refuse
-from commonroom.spaces import access, actions, events, queries
+from commonroom.spaces import access, actions, events, moderation, queries
 from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Stream, Thread
 
 View = Callable[..., HttpResponse]
@@ -132,6 +132,10 @@ def _thread_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
     # sent again from the log, and the page skips a message it already shows.
     position = events.last_position(thread.space.stream_key)
     lines = queries.thread_lines(thread, user, moderator=moderator)
+    if moderator:
+        notes = moderation.notes_by_message([line.pk for line in lines], reader=user)
+        for line in lines:
+            line.notes = notes.get(line.pk, [])
     return {
         "thread": thread,
         "space": thread.space,
