@@ -57,11 +57,11 @@ from commonroom.care.schemas import (
     DoNotPairOut,
     EnrollmentOut,
     GroupIn,
+    GroupMoveIn,
     GroupOut,
     GroupPatch,
     InvitationIn,
     InvitationOut,
-    MoveIn,
     PhaseChangeOut,
     PhaseIn,
     PlacementIn,
@@ -343,7 +343,7 @@ def change_phase(request: HttpRequest, enrollment_id: int, payload: PhaseIn) -> 
 
 @router.post("/enrollments/{enrollment_id}/move", response=EnrollmentOut)
 def move_between_groups(
-    request: HttpRequest, enrollment_id: int, payload: MoveIn
+    request: HttpRequest, enrollment_id: int, payload: GroupMoveIn
 ) -> dict[str, Any]:
     enrollment = care_access.access_enrollment(request.user, enrollment_id)
     care_access.access_program(request.user, enrollment.program_id, for_write=True)

@@ -19,7 +19,7 @@ from commonroom.gatherings.models import Gathering, Rsvp
 from commonroom.gatherings.schemas import (
     AttendeeOut,
     CancelIn,
-    FeedOut,
+    GatheringFeedOut,
     GatheringIn,
     GatheringOut,
     GatheringPatch,
@@ -123,7 +123,7 @@ def create_gathering(request: HttpRequest, payload: GatheringIn) -> tuple[int, d
     return 201, gathering_out(gathering, viewer)
 
 
-@router.post("/gatherings/calendar-feeds", response={201: FeedOut})
+@router.post("/gatherings/calendar-feeds", response={201: GatheringFeedOut})
 def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
     """A new private iCalendar link of the gatherings you answered going or
     maybe to (the same secret opens your sessions feed; revoke with DELETE

@@ -21,12 +21,12 @@ from commonroom.meetings.schemas import (
     AttendanceOut,
     CorrectionIn,
     ExceptionIn,
-    FeedOut,
     FinaliseIn,
     JoinOut,
     MinimumLineOut,
     SeriesIn,
     SeriesOut,
+    SessionFeedOut,
     SessionOut,
 )
 
@@ -176,7 +176,9 @@ def add_exception(
     return 201, series
 
 
-@router.post("/me/calendar-feeds", response={201: FeedOut}, summary="A new private iCalendar link")
+@router.post(
+    "/me/calendar-feeds", response={201: SessionFeedOut}, summary="A new private iCalendar link"
+)
 def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
     _feed, raw = actions.do_create_calendar_feed(user=_viewer(request))
     return 201, {

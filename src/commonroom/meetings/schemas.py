@@ -79,7 +79,7 @@ class FinaliseIn(Schema):
     excused: list[int] = Field(default_factory=list, max_length=200)
 
 
-class FeedOut(Schema):
+class SessionFeedOut(Schema):
     url: str
 
 

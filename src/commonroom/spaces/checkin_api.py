@@ -65,13 +65,13 @@ class MyCheckInsOut(Schema):
     checkins: list[CheckInOut]
 
 
-class PersonOut(Schema):
+class CheckInPersonOut(Schema):
     id: int
     display_name: str
 
 
 class StaffCheckInOut(CheckInOut):
-    person: PersonOut
+    person: CheckInPersonOut
 
 
 def _viewer(request: HttpRequest) -> User:

@@ -82,13 +82,13 @@ class ProgressOut(Schema):
     created_at: str
 
 
-class PersonOut(Schema):
+class GoalPersonOut(Schema):
     id: int
     display_name: str
 
 
 class StaffGoalOut(GoalOut):
-    person: PersonOut
+    person: GoalPersonOut
 
 
 class CounterIn(Schema):
@@ -123,7 +123,7 @@ class MyMilestonesOut(Schema):
     milestones: list[MilestoneOut]
 
 
-class ShareIn(Schema):
+class GoalShareIn(Schema):
     body: str = Field(max_length=20000, description="The post, at most 500 characters.")
     client_id: uuid.UUID
 
@@ -281,7 +281,7 @@ def my_milestones(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/milestones/{milestone_id}/share", response=MilestoneOut)
-def share(request: HttpRequest, milestone_id: int, payload: ShareIn) -> dict[str, Any]:
+def share(request: HttpRequest, milestone_id: int, payload: GoalShareIn) -> dict[str, Any]:
     """Posts your celebration once; sharing again returns it unchanged."""
     viewer = _viewer(request)
     milestone = milestones.access_milestone(viewer, milestone_id)

@@ -17,11 +17,11 @@ from commonroom.gatherings.api import gathering_out
 from commonroom.peers.alumni import access, actions
 from commonroom.peers.alumni.models import HOLDING, VolunteerOpportunity, VolunteerSignup
 from commonroom.peers.alumni.schemas import (
+    AlumniSettingsIn,
+    AlumniSettingsOut,
     OpportunityIn,
     OpportunityOut,
     ProgramNetworkOut,
-    SettingsIn,
-    SettingsOut,
     SignupOut,
     StaffSignupOut,
 )
@@ -183,15 +183,17 @@ def confirm(request: HttpRequest, signup_id: int) -> dict[str, Any]:
     return _signup(actions.do_confirm_signup(signup=signup, confirmed_by=viewer))
 
 
-@router.get("/alumni/programs/{program_id}/settings", response=SettingsOut)
+@router.get("/alumni/programs/{program_id}/settings", response=AlumniSettingsOut)
 def get_settings(request: HttpRequest, program_id: int) -> dict[str, Any]:
     viewer = _viewer(request)
     program = access.access_network_program(viewer, program_id, for_settings=True)
     return {"program_id": program.pk, "alumni_access_months": access.access_months(program.pk)}
 
 
-@router.put("/alumni/programs/{program_id}/settings", response=SettingsOut)
-def put_settings(request: HttpRequest, program_id: int, payload: SettingsIn) -> dict[str, Any]:
+@router.put("/alumni/programs/{program_id}/settings", response=AlumniSettingsOut)
+def put_settings(
+    request: HttpRequest, program_id: int, payload: AlumniSettingsIn
+) -> dict[str, Any]:
     """Program admins: how long alumni stay in the network."""
     viewer = _viewer(request)
     program = access.access_network_program(viewer, program_id, for_settings=True)
