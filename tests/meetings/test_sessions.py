@@ -316,6 +316,17 @@ def test_a_final_record_changes_only_with_a_reason(
     assert "Called in sick" not in str(entry.detail)
 
 
+def test_attendance_of_someone_off_the_roster_is_not_found_on_page_or_api(
+    api_as: object, facilitator: User, facilitator_client: Client, outsider: User,
+    past_session: Session,
+) -> None:  # fmt: skip
+    api = api_as(facilitator)  # type: ignore[operator]
+    path = f"/sessions/{past_session.pk}/attendance/{outsider.pk}"
+    assert api.patch(path, {"status": "present"}).status_code == 404
+    assert facilitator_client.post(f"{path}/", {"status": "present"}).status_code == 404
+    assert not Attendance.objects.filter(user=outsider).exists()
+
+
 def test_a_group_note_lands_in_each_attendees_record(
     facilitator_client: Client, participant: User, groupmate: User, past_session: Session
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router
@@ -131,11 +131,7 @@ def correct(
     request: HttpRequest, session_id: int, user_id: int, payload: CorrectionIn
 ) -> dict[str, Any]:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
-    if (
-        user_id not in set(queries.roster_ids(session))
-        and not Attendance.objects.filter(session=session, user_id=user_id).exists()
-    ):
-        raise Http404
+    meetings_access.check_attendee(session, user_id)
     attendance = actions.do_correct_attendance(
         session=session,
         user_id=user_id,

@@ -11,7 +11,7 @@ from commonroom.accounts.models import User
 from commonroom.core import access as core_access
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import console
-from commonroom.meetings.models import BreakoutRound, Session, SharingPrompt
+from commonroom.meetings.models import BreakoutRound, Session
 
 router = Router(tags=["console"])
 
@@ -269,13 +269,7 @@ def ask_facilitator(request: HttpRequest, session_id: int) -> HttpResponse:
 @router.post("/sessions/{session_id}/prompt", response={204: None})
 def choose_prompt(request: HttpRequest, session_id: int, payload: PromptIn) -> HttpResponse:
     session = _staff_session(request, session_id)
-    prompt = SharingPrompt.objects.filter(pk=payload.prompt_id).first()
-    if (
-        prompt is None
-        or prompt.program_id not in {None, session.series.group.program_id}
-        or (prompt.owner_id not in {None, request.user.pk})
-    ):
-        raise Http404
+    prompt = meetings_access.access_prompt(request.user, session, payload.prompt_id)
     console.do_choose_prompt(session=session, prompt=prompt, chosen_by=_viewer(request))
     return HttpResponse(status=204)
 

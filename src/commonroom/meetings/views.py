@@ -191,11 +191,7 @@ def finalise_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def correct_attendance(request: HttpRequest, session_id: int, user_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
-    if (
-        user_id not in set(queries.roster_ids(session))
-        and not Attendance.objects.filter(session=session, user_id=user_id).exists()
-    ):
-        raise Http404
+    meetings_access.check_attendee(session, user_id)
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
