@@ -14,8 +14,8 @@ from commonroom.accounts.models import User
 from commonroom.care.models import Program
 from commonroom.core.validation import refuse
 from commonroom.gatherings.api import gathering_out
-from commonroom.peers.alumni import access, actions
-from commonroom.peers.alumni.models import HOLDING, VolunteerOpportunity, VolunteerSignup
+from commonroom.peers.alumni import access, actions, queries
+from commonroom.peers.alumni.models import VolunteerOpportunity, VolunteerSignup
 from commonroom.peers.alumni.schemas import (
     AlumniSettingsIn,
     AlumniSettingsOut,
@@ -56,14 +56,13 @@ def _opportunity(
 
 
 def _one(opportunity: VolunteerOpportunity, viewer: User) -> dict[str, Any]:
-    taken = VolunteerSignup.objects.filter(opportunity=opportunity, status__in=HOLDING).count()
     mine = (
         VolunteerSignup.objects.filter(opportunity=opportunity, user=viewer)
         .values_list("status", flat=True)
         .first()
     )
     return _opportunity(
-        opportunity, viewer, spots_left=max(opportunity.spots - taken, 0), my_status=mine
+        opportunity, viewer, spots_left=queries.spots_left(opportunity), my_status=mine
     )
 
 
