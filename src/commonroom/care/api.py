@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
@@ -98,8 +97,6 @@ def create_invitation(
 ) -> tuple[int, Invitation]:
     program = care_access.access_program(request.user, program_id, for_write=True)
     assert isinstance(request.user, User)
-    if payload.language not in dict(settings.LANGUAGES):
-        raise ApiError(422, "invalid", "Choose en or es.", "language")
     invitation = do_invite_person(
         program=program,
         email=str(payload.email),
