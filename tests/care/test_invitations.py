@@ -207,7 +207,7 @@ def test_admin_invites_over_the_api(api_as: object, admin: User, program: Progra
     assert response.status_code == 201
     assert response.json()["email"] == "api@example.org"
     assert len(mail.outbox) == 1
-    listed = api.get(f"/programs/{program.pk}/invitations").json()
+    listed = api.get(f"/programs/{program.pk}/invitations").json()["items"]
     assert [i["email"] for i in listed] == ["api@example.org"]
     revoked = api.delete(f"/programs/{program.pk}/invitations/{listed[0]['id']}")
     assert revoked.status_code == 204

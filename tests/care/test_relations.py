@@ -59,7 +59,7 @@ def test_couple_link_is_seen_by_the_partners_and_staff_only(
 ) -> None:
     response = api_as(request.getfixturevalue(persona)).get(f"/programs/{program.pk}/couples")  # type: ignore[operator]
     assert response.status_code == 200
-    assert ([c["id"] for c in response.json()] == [couple.pk]) is sees
+    assert ([c["id"] for c in response.json()["items"]] == [couple.pk]) is sees
 
 
 DNP_SEEN_BY = {
@@ -85,7 +85,7 @@ def test_do_not_pair_is_read_by_program_admins_only(
 ) -> None:
     response = api_as(request.getfixturevalue(persona)).get(f"/programs/{program.pk}/do-not-pair")  # type: ignore[operator]
     if sees:
-        assert [e["reason"] for e in response.json()] == ["Outside relationship"]
+        assert [e["reason"] for e in response.json()["items"]] == ["Outside relationship"]
     else:
         assert response.status_code == 404
         assert "Outside relationship" not in response.content.decode()

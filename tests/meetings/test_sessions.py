@@ -479,7 +479,11 @@ def test_weekly_minimums_say_who_is_under_and_why(
         do_record_presence(
             session=session, user=participant, kind="leave", source="join_click", at=session.ends_at
         )
-    body = api_as(admin).get(f"/programs/{program.pk}/minimums?week={monday.isoformat()}").json()  # type: ignore[operator,attr-defined]
+    body = (
+        api_as(admin)
+        .get(f"/programs/{program.pk}/minimums?week={monday.isoformat()}")
+        .json()["items"]
+    )  # type: ignore[operator,attr-defined]
     lines = {line["display_name"]: line for line in body}
     assert lines["Sam"]["attended_hours"] == 9.0
     assert lines["Sam"]["status"] == "met"

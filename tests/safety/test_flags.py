@@ -89,10 +89,10 @@ def test_flag_over_api(
     if persona in SEES_FLAG:
         assert single.status_code == 200
         assert single.json()["note"] == NOTE
-        assert [f["id"] for f in listed.json()] == [flag.pk]
+        assert [f["id"] for f in listed.json()["items"]] == [flag.pk]
     else:
         assert single.status_code == 404
-        assert listed.status_code == 404 or listed.json() == []
+        assert listed.status_code == 404 or listed.json()["items"] == []
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in SEES_FLAG])

@@ -159,7 +159,7 @@ def test_only_the_spaces_staff_moderate_over_the_api(
     assert api.post(f"/messages/{message.pk}/hide", {"hidden": True}).status_code == 404
     assert api.post(f"/messages/{message.pk}/mute", {"minutes": 10}).status_code == 404
     assert api.post(f"/threads/{thread.pk}/lock", {"locked": True}).status_code == 404
-    assert api.get("/moderation/reports").json() == []
+    assert api.get("/moderation/reports").json()["items"] == []
     message.refresh_from_db()
     thread.refresh_from_db()
     assert message.hidden_at is None
@@ -173,7 +173,7 @@ def test_moderators_write_and_read_notes_over_the_api(
     staff = api_as(facilitator)
     added = staff.post(f"/messages/{message.pk}/moderation-notes", {"body": "Call after group"})
     assert added.status_code == 201
-    [note] = staff.get(f"/messages/{message.pk}/moderation-notes").json()
+    [note] = staff.get(f"/messages/{message.pk}/moderation-notes").json()["items"]
     assert (note["body"], note["written_by"]) == ("Call after group", facilitator.display_name)
     peer = api_as(groupmate)
     assert peer.get(f"/messages/{message.pk}/moderation-notes").status_code == 404
@@ -192,10 +192,10 @@ def test_report_and_handle_over_the_api(
         == 201
     )
     staff = api_as(facilitator)
-    [open_report] = staff.get("/moderation/reports").json()
+    [open_report] = staff.get("/moderation/reports").json()["items"]
     assert open_report["reason"] == "Unkind"
     assert staff.post(f"/moderation/reports/{open_report['id']}/handled").status_code == 204
-    assert staff.get("/moderation/reports").json() == []
+    assert staff.get("/moderation/reports").json()["items"] == []
 
 
 def test_anonymous_api_calls_are_unauthenticated(api_as: Any, message: Message) -> None:

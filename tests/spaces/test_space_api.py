@@ -44,7 +44,7 @@ def test_spaces_list_shows_only_the_persons_spaces(
     other_group_space: Space,
 ) -> None:
     say(thread, groupmate, "Hi @Sam")
-    body = api_as(participant).get("/spaces").json()
+    body = api_as(participant).get("/spaces").json()["items"]
     by_name = {s["name"]: s for s in body}
     # The fixtures' spaces, plus those every program and group is given.
     assert {"Group A · General", "Whole program"} <= set(by_name)
@@ -92,7 +92,7 @@ def test_others_cannot_read_post_or_react_over_the_api(
     assert not Reaction.objects.exists()
     message.refresh_from_db()
     assert (message.body, message.deleted_at) == ("Only for group A", None)
-    assert space_id not in {s["id"] for s in api.get("/spaces").json()}
+    assert space_id not in {s["id"] for s in api.get("/spaces").json()["items"]}
 
 
 def test_anonymous_gets_401(api_as: ApiFor, thread: Thread) -> None:
@@ -226,7 +226,7 @@ def test_staff_see_alias_authors_and_peers_do_not(
 ) -> None:
     say(thread, participant, "Hard day", as_alias=True)
     alias = actions.alias_for(thread.space, participant.pk)
-    (peer_view,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()
+    (peer_view,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert peer_view["author"] == {
         "name": alias,
         "alias": True,
@@ -234,7 +234,7 @@ def test_staff_see_alias_authors_and_peers_do_not(
         "peer_mentor": False,
     }
     assert "Sam" not in str(peer_view)
-    (staff_view,) = api_as(facilitator).get(f"/threads/{thread.pk}/messages").json()
+    (staff_view,) = api_as(facilitator).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert staff_view["author"] == {
         "name": alias,
         "alias": True,
@@ -264,7 +264,7 @@ def test_threads_are_created_and_listed(
         {"title": "Week three", "body": "Here we go", "client_id": str(uuid.uuid4())},
     )
     assert response.status_code == 201
-    (listed,) = api_as(groupmate).get(f"/spaces/{group_space.pk}/threads").json()
+    (listed,) = api_as(groupmate).get(f"/spaces/{group_space.pk}/threads").json()["items"]
     assert listed["title"] == "Week three"
     assert listed["message_count"] == 1
 
@@ -388,7 +388,7 @@ def test_edit_delete_and_who_may(
     assert edited.json()["edited_at"] is not None
     assert api_as(groupmate).delete(f"/messages/{message.pk}").status_code == 422
     assert api_as(participant).delete(f"/messages/{message.pk}").status_code == 204
-    (shown,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()
+    (shown,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert shown["deleted"] is True
     assert shown["body"] == ""
     assert shown["html"] == ""

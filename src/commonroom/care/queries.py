@@ -87,11 +87,15 @@ def do_not_pair_entries(*, program: Program, reader: User) -> list[DoNotPair]:
     passed ``access.access_program``. Reading the reasons is a read of
     protected data, so it is audited; the page and the API both read here."""
     entries = list(program.do_not_pair.select_related("person_a", "person_b").order_by("pk"))
-    if entries:
+    record_do_not_pair_read(program=program, reader=reader, shown=entries)
+    return entries
+
+
+def record_do_not_pair_read(*, program: Program, reader: User, shown: list[DoNotPair]) -> None:
+    if shown:
         record(
             actor=reader,
             action="do_not_pair.list",
             target=program,
-            detail={"count": len(entries)},
+            detail={"count": len(shown)},
         )
-    return entries

@@ -12,6 +12,7 @@ from ninja import Router
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.care import access as care_access
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import actions, queries, rooms
@@ -56,12 +57,13 @@ def _session_out(session: Session) -> dict[str, Any]:
 @router.get(
     "/sessions", response=list[SessionOut], summary="The caller's sessions in the next four weeks"
 )
+@paged
 def my_sessions(request: HttpRequest) -> list[dict[str, Any]]:
     now = timezone.now()
     sessions = (
         meetings_access.sessions_visible_to(request.user)
         .filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=28))
-        .order_by("starts_at")[:60]
+        .order_by("starts_at")
     )
     return [_session_out(s) for s in sessions]
 
@@ -101,8 +103,13 @@ def join(request: HttpRequest, session_id: int) -> dict[str, str]:
 
 
 @router.get("/sessions/{session_id}/attendance", response=list[AttendanceOut])
+@paged
 def session_attendance(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
+    return _attendance_rows(session)
+
+
+def _attendance_rows(session: Session) -> list[dict[str, Any]]:
     return [
         {
             "user_id": a.user_id,
@@ -123,7 +130,7 @@ def finalise(request: HttpRequest, session_id: int, payload: FinaliseIn) -> list
     actions.do_finalise_attendance(
         session=session, finalised_by=_viewer(request), excused=frozenset(payload.excused)
     )
-    return session_attendance(request, session_id)
+    return _attendance_rows(session)
 
 
 @router.patch("/sessions/{session_id}/attendance/{user_id}", response=AttendanceOut)
@@ -150,6 +157,7 @@ def correct(
 
 
 @router.get("/groups/{group_id}/series", response=list[SeriesOut])
+@paged
 def list_series(request: HttpRequest, group_id: int) -> list[SessionSeries]:
     group = meetings_access.access_group_schedule(request.user, group_id)
     return list(group.series.order_by("pk"))
@@ -191,6 +199,7 @@ def revoke_feeds(request: HttpRequest) -> HttpResponse:
 
 
 @router.get("/programs/{program_id}/minimums", response=list[MinimumLineOut])
+@paged
 def weekly_minimums(
     request: HttpRequest, program_id: int, week: date | None = None
 ) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import PageOf, page_of, paged_by_hand
 from commonroom.core.audit import record
 from commonroom.safety import access
 from commonroom.safety.actions import do_set_flag_status
@@ -35,7 +36,8 @@ def _out(flag: Flag) -> dict[str, Any]:
 
 
 @router.get("/flags", response=list[FlagOut], summary="Flags about people in the caller's care")
-def list_flags(request: HttpRequest, include_resolved: bool = False) -> list[dict[str, Any]]:
+@paged_by_hand
+def list_flags(request: HttpRequest, include_resolved: bool = False, **kwargs: Any) -> PageOf:
     user = request.user
     assert isinstance(user, User)
     if not access.is_flag_staff(user):
@@ -43,7 +45,9 @@ def list_flags(request: HttpRequest, include_resolved: bool = False) -> list[dic
     rows = access.flags_visible_to(user).select_related("subject", "raised_by")
     if not include_resolved:
         rows = rows.exclude(status=FlagStatus.RESOLVED)
-    listed = list(rows[:500])
+    shown = page_of(rows.order_by("-created_at", "-pk"), kwargs["page"])
+    listed: list[Flag] = shown.items
+    # Each person's flags on this page are one audited read of their record.
     for subject_id in sorted({f.subject_id for f in listed}):
         record(
             actor=user,
@@ -51,7 +55,9 @@ def list_flags(request: HttpRequest, include_resolved: bool = False) -> list[dic
             subject=next(f.subject for f in listed if f.subject_id == subject_id),
             detail={"flag_ids": [f.pk for f in listed if f.subject_id == subject_id]},
         )
-    return [_out(f) for f in listed]
+    return PageOf(
+        items=[_out(f) for f in listed], count=shown.count, limit=shown.limit, offset=shown.offset
+    )
 
 
 @router.get("/flags/{flag_id}", response=FlagOut)

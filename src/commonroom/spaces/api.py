@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.care.queries import peer_mentor_ids
 from commonroom.spaces import access, actions, events, queries
 from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Space, Thread
@@ -221,6 +222,7 @@ def _one_message(request: HttpRequest, message: Message) -> dict[str, Any]:
 
 
 @router.get("/spaces", response=list[SpaceOut])
+@paged
 def list_spaces(request: HttpRequest) -> list[dict[str, Any]]:
     viewer = _viewer(request)
     spaces = list(access.spaces_visible_to(viewer).order_by("program__name", "scope", "name"))
@@ -239,6 +241,7 @@ def get_space(request: HttpRequest, space_id: int) -> dict[str, Any]:
 
 
 @router.get("/spaces/{space_id}/threads", response=list[ThreadOut])
+@paged
 def list_threads(request: HttpRequest, space_id: int) -> list[dict[str, Any]]:
     space = _space(request, space_id)
     return [_thread_out(t) for t in queries.threads_of(space)]
@@ -281,6 +284,7 @@ def get_thread(request: HttpRequest, thread_id: int) -> dict[str, Any]:
 
 
 @router.get("/threads/{thread_id}/messages", response=list[MessageOut])
+@paged
 def list_messages(request: HttpRequest, thread_id: int) -> list[dict[str, Any]]:
     """The thread's messages, oldest first. Reading them marks the space read."""
     thread = _thread(request, thread_id)

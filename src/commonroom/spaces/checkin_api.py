@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.care.models import COHORT_PHASES, Enrollment, Program
 from commonroom.spaces import access, checkins
 from commonroom.spaces.models import CheckIn
@@ -149,6 +150,7 @@ def my_checkins(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/groups/{group_id}/checkins", response=list[StaffCheckInOut])
+@paged
 def group_checkins(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
     """Every check-in of the group's current members, newest first (at most
     500): for the group's facilitators and the program's admins only."""

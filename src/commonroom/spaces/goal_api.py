@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.spaces import access, checkins, goals, milestones
 from commonroom.spaces.models import Goal, GoalStatus, Milestone, RecoveryCounter
 
@@ -228,6 +229,7 @@ def drop(request: HttpRequest, goal_id: int) -> dict[str, Any]:
 
 
 @router.get("/groups/{group_id}/goals", response=list[StaffGoalOut])
+@paged
 def group_goals(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
     """The goals of the group's current members (at most 500), for its
     facilitators and the program's admins; no check-in counts."""

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import paged
 from commonroom.spaces import access, moderation
 from commonroom.spaces.models import Message, ModerationNote
 
@@ -106,6 +107,7 @@ def _note_out(note: ModerationNote) -> dict[str, Any]:
 
 
 @router.get("/messages/{message_id}/moderation-notes", response=list[ModerationNoteOut])
+@paged
 def notes(request: HttpRequest, message_id: int) -> list[dict[str, Any]]:
     """Staff notes about a message, oldest first: its space's moderators only."""
     message = _moderated(request, message_id)
@@ -125,6 +127,7 @@ def add_note(
 
 
 @router.get("/moderation/reports", response=list[ReportOut])
+@paged
 def reports(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {

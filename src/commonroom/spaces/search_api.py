@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from commonroom.api.pagination import paged
 from commonroom.spaces import actions
 from commonroom.spaces.render import to_html
 from commonroom.spaces.search import MAX_QUERY_CHARS, search_messages
@@ -24,6 +25,7 @@ class ResultOut(Schema):
 
 
 @router.get("/search", response=list[ResultOut])
+@paged
 def search(
     request: HttpRequest,
     q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),  # type: ignore[type-arg]

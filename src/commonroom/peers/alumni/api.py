@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import paged
 from commonroom.care.models import Program
 from commonroom.core.validation import refuse
 from commonroom.gatherings.api import gathering_out
@@ -76,6 +77,7 @@ def _signup(signup: VolunteerSignup) -> dict[str, Any]:
 
 
 @router.get("/alumni", response=list[ProgramNetworkOut])
+@paged
 def network(request: HttpRequest) -> list[dict[str, Any]]:
     """Your alumni networks (or, for staff, those of your programs): alumni
     spaces, upcoming gatherings, open volunteer opportunities, the policy."""
@@ -113,6 +115,7 @@ def network(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/alumni/opportunities", response=list[OpportunityOut])
+@paged
 def list_opportunities(request: HttpRequest) -> list[dict[str, Any]]:
     viewer = _viewer(request)
     items = open_opportunities(viewer, access.network_program_ids(viewer), now=timezone.now())
@@ -165,6 +168,7 @@ def close(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
 
 
 @router.get("/alumni/opportunities/{opportunity_id}/signups", response=list[StaffSignupOut])
+@paged
 def signups(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """Staff of the program: who signed up (display names only)."""
     viewer = _viewer(request)

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.care.models import Program
 from commonroom.peers.buddies import access, actions, pool, queries, why
 from commonroom.peers.buddies.actions import SEED_MAX
@@ -248,6 +249,7 @@ def confirm(request: HttpRequest, payload: BuddyConfirmIn) -> tuple[int, Any]:
 
 
 @router.get("/buddies/health", response=list[PairHealthOut])
+@paged
 def health(request: HttpRequest) -> list[dict[str, Any]]:
     """Pairs of the groups you run (or the programs you administer)."""
     viewer = _viewer(request)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import paged
 from commonroom.care.models import Program
 from commonroom.core.validation import refuse
 from commonroom.matching.mentors import MENTOR_FACTOR_LABELS
@@ -98,6 +99,7 @@ def _profile(profile: MentorProfile) -> dict[str, Any]:
 
 
 @router.get("/mentors/me", response=list[ProfileOut], summary="The caller's mentor profiles")
+@paged
 def my_profiles(request: HttpRequest) -> list[dict[str, Any]]:
     return [_profile(p) for p in access.my_profiles(_viewer(request))]
 
@@ -172,6 +174,7 @@ def change_state(request: HttpRequest, profile_id: int, payload: StateIn) -> dic
 
 
 @router.get("/mentors/programs/{program_id}/roster", response=list[MentorRosterLineOut])
+@paged
 def roster(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     program = access.access_program_as_mentor_staff(_viewer(request), program_id)
     mentors = peer_mentor_ids()
@@ -252,6 +255,7 @@ def _mentorship(mentorship: Mentorship, viewer: User) -> dict[str, Any]:
 
 
 @router.get("/mentors/mentorships", response=list[MentorshipOut], summary="The caller's own")
+@paged
 def my_mentorships(request: HttpRequest) -> list[dict[str, Any]]:
     user = _viewer(request)
     items = queries.my_mentorships_as_mentor(user) + queries.my_mentorship_as_mentee(user)
@@ -289,6 +293,7 @@ def concern(
 @router.get(
     "/mentors/requests", response=list[MentorshipRequestOut], summary="The caller's requests"
 )
+@paged
 def my_requests(request: HttpRequest) -> list[MentorRequest]:
     return list(MentorRequest.objects.filter(mentee=_viewer(request)).order_by("-created_at"))
 
