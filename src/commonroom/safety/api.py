@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router
 
 from commonroom.accounts.models import User
 from commonroom.api.pagination import PageOf, page_of, paged_by_hand
 from commonroom.core.audit import record
-from commonroom.safety import access
+from commonroom.safety import access, queries
 from commonroom.safety.actions import do_set_flag_status
-from commonroom.safety.models import Flag, FlagStatus
+from commonroom.safety.models import Flag
 from commonroom.safety.schemas import FlagOut, FlagStatusIn
 
 router = Router(tags=["flags"])
@@ -40,23 +40,14 @@ def _out(flag: Flag) -> dict[str, Any]:
 def list_flags(request: HttpRequest, include_resolved: bool = False, **kwargs: Any) -> PageOf:
     user = request.user
     assert isinstance(user, User)
-    if not access.is_flag_staff(user):
-        raise Http404
-    rows = access.flags_visible_to(user).select_related("subject", "raised_by")
-    if not include_resolved:
-        rows = rows.exclude(status=FlagStatus.RESOLVED)
-    shown = page_of(rows.order_by("-created_at", "-pk"), kwargs["page"])
-    listed: list[Flag] = shown.items
-    # Each person's flags on this page are one audited read of their record.
-    for subject_id in sorted({f.subject_id for f in listed}):
-        record(
-            actor=user,
-            action="flag.read",
-            subject=next(f.subject for f in listed if f.subject_id == subject_id),
-            detail={"flag_ids": [f.pk for f in listed if f.subject_id == subject_id]},
-        )
+    rows = queries.staff_flags(user, include_resolved=include_resolved)
+    shown = page_of(rows, kwargs["page"])
+    queries.record_flag_reads(reader=user, shown=shown.items)
     return PageOf(
-        items=[_out(f) for f in listed], count=shown.count, limit=shown.limit, offset=shown.offset
+        items=[_out(f) for f in shown.items],
+        count=shown.count,
+        limit=shown.limit,
+        offset=shown.offset,
     )
 
 
