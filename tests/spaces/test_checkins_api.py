@@ -118,6 +118,17 @@ def test_a_facilitators_only_checkin_never_reaches_a_groupmate_over_the_api(
     assert mate.get(f"/groups/{group.pk}/checkins").status_code == 404
 
 
+def test_staff_reading_one_page_record_only_the_people_on_it(
+    api_as: ApiAs, participant: User, groupmate: User, facilitator: User, group: TherapyGroup
+) -> None:
+    api_as(participant).post("/checkins", body(note="first"))
+    api_as(groupmate).post("/checkins", body(audience="facilitators", note="second"))
+    page = api_as(facilitator).get(f"/groups/{group.pk}/checkins?limit=1").json()
+    assert (len(page["items"]), page["count"]) == (1, 2)
+    (entry,) = AuditEntry.objects.filter(action="checkin.read", actor_id=facilitator.pk)
+    assert entry.subject_id == page["items"][0]["person"]["id"]
+
+
 def test_staff_of_the_group_read_every_checkin_of_the_group(
     api_as: ApiAs,
     participant: User,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from commonroom.accounts.models import User
-from commonroom.api.pagination import paged
+from commonroom.api.pagination import PageOf, page_of, paged, paged_by_hand
 from commonroom.care import access as care_access
 from commonroom.peers.affinity import access, actions, queries
 from commonroom.peers.affinity.models import AffinityGroup, JoinRequest, RequestStatus
@@ -130,20 +131,27 @@ def withdraw(request: HttpRequest, request_id: int) -> dict[str, Any]:
 
 
 @router.get("/affinity/queue", response=list[QueueItemOut], summary="Requests the caller decides")
-@paged
-def decision_queue(request: HttpRequest) -> list[dict[str, Any]]:
-    pending = list(access.decidable_requests(request.user).filter(status=RequestStatus.PENDING))
-    actions.record_queue_read(viewer=_viewer(request), requests=pending)
-    return [
-        {
-            **_request_out(r),
-            "person_id": r.person_id,
-            "display_name": r.person.display_name,
-            "note": r.note,
-            "affinity_name": r.affinity.shown_name,
-        }
-        for r in pending
-    ]
+@paged_by_hand
+def decision_queue(request: HttpRequest, **kwargs: Any) -> PageOf:
+    shown = page_of(
+        access.decidable_requests(request.user).filter(status=RequestStatus.PENDING),
+        kwargs["page"],
+    )
+    # The notes on this page are what was read; those on later pages are not.
+    actions.record_queue_read(viewer=_viewer(request), requests=shown.items)
+    return replace(
+        shown,
+        items=[
+            {
+                **_request_out(r),
+                "person_id": r.person_id,
+                "display_name": r.person.display_name,
+                "note": r.note,
+                "affinity_name": r.affinity.shown_name,
+            }
+            for r in shown.items
+        ],
+    )
 
 
 @router.post("/affinity/requests/{request_id}/decision", response=JoinRequestOut)
