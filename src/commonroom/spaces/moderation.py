@@ -163,15 +163,23 @@ def notes_by_message(message_ids: list[int], *, reader: User) -> dict[int, list[
     """The staff notes about these messages, oldest first, for a reader the
     caller checked is a moderator of their space. Notes are staff records
     about a person, so showing them is an audited read."""
-    notes = list(
-        ModerationNote.objects.filter(message_id__in=message_ids)
-        .select_related("written_by")
-        .order_by("created_at", "pk")
-    )
+    notes = list(notes_about(message_ids))
     found: dict[int, list[ModerationNote]] = {}
     for note in notes:
         assert note.message_id is not None
         found.setdefault(note.message_id, []).append(note)
-    if notes:
-        record(actor=reader, action="space.moderation_note.read", detail={"count": len(notes)})
+    record_notes_read(reader=reader, shown=notes)
     return found
+
+
+def notes_about(message_ids: list[int]) -> QuerySet[ModerationNote]:
+    return (
+        ModerationNote.objects.filter(message_id__in=message_ids)
+        .select_related("written_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def record_notes_read(*, reader: User, shown: list[ModerationNote]) -> None:
+    if shown:
+        record(actor=reader, action="space.moderation_note.read", detail={"count": len(shown)})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
-from commonroom.api.pagination import paged
+from commonroom.api.pagination import PageOf, page_of, paged, paged_by_hand
 from commonroom.spaces import access, moderation
 from commonroom.spaces.models import Message, ModerationNote
 
@@ -107,12 +108,13 @@ def _note_out(note: ModerationNote) -> dict[str, Any]:
 
 
 @router.get("/messages/{message_id}/moderation-notes", response=list[ModerationNoteOut])
-@paged
-def notes(request: HttpRequest, message_id: int) -> list[dict[str, Any]]:
+@paged_by_hand
+def notes(request: HttpRequest, message_id: int, **kwargs: Any) -> PageOf:
     """Staff notes about a message, oldest first: its space's moderators only."""
     message = _moderated(request, message_id)
-    found = moderation.notes_by_message([message.pk], reader=_viewer(request))
-    return [_note_out(n) for n in found.get(message.pk, [])]
+    shown = page_of(moderation.notes_about([message.pk]), kwargs["page"])
+    moderation.record_notes_read(reader=_viewer(request), shown=shown.items)
+    return replace(shown, items=[_note_out(n) for n in shown.items])
 
 
 @router.post("/messages/{message_id}/moderation-notes", response={201: ModerationNoteOut})
