@@ -23,7 +23,6 @@ from commonroom.spaces.models import Goal, GoalStatus, Milestone, RecoveryCounte
 router = Router(tags=["goals and milestones"])
 
 
-
 class GoalIn(Schema):
     what: str = Field(max_length=5000, description="At most 200 characters.")
     by_when: str | None = Field(
