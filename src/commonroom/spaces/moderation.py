@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,3 +185,19 @@ def notes_about(message_ids: list[int]) -> QuerySet[ModerationNote]:
 def record_notes_read(*, reader: User, shown: list[ModerationNote]) -> None:
     if shown:
         record(actor=reader, action="space.moderation_note.read", detail={"count": len(shown)})
+
+
+def access_moderated_message(viewer: User | AnonymousUser, message_id: int) -> Message:
+    """A message its space's moderators may act on; to anyone else, not found
+    (the page and the API both ask here)."""
+    message = access.access_message(viewer, message_id)
+    if not access.is_moderator(viewer, message.space):
+        raise Http404
+    return message
+
+
+def access_moderated_thread(viewer: User | AnonymousUser, thread_id: int) -> Thread:
+    thread = access.access_thread(viewer, thread_id)
+    if not access.is_moderator(viewer, thread.space):
+        raise Http404
+    return thread

@@ -59,10 +59,7 @@ def _viewer(request: HttpRequest) -> User:
 
 
 def _moderated(request: HttpRequest, message_id: int) -> Message:
-    message = access.access_message(request.user, message_id)
-    if not access.is_moderator(request.user, message.space):
-        raise Http404
-    return message
+    return moderation.access_moderated_message(request.user, message_id)
 
 
 @router.post("/messages/{message_id}/report", response={201: None})
@@ -90,9 +87,7 @@ def mute(request: HttpRequest, message_id: int, payload: MuteIn) -> tuple[int, N
 
 @router.post("/threads/{thread_id}/lock", response={204: None})
 def lock(request: HttpRequest, thread_id: int, payload: LockedIn) -> tuple[int, None]:
-    thread = access.access_thread(request.user, thread_id)
-    if not access.is_moderator(request.user, thread.space):
-        raise Http404
+    thread = moderation.access_moderated_thread(request.user, thread_id)
     moderation.do_set_locked(thread=thread, by=_viewer(request), locked=payload.locked)
     return 204, None
 

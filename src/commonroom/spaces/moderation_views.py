@@ -39,10 +39,7 @@ def report(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 def _moderated_message(request: HttpRequest, message_id: int) -> Message:
-    message = access.access_message(request.user, message_id)
-    if not access.is_moderator(request.user, message.space):
-        raise Http404
-    return message
+    return moderation.access_moderated_message(request.user, message_id)
 
 
 @login_required
@@ -58,9 +55,7 @@ def hide(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def lock(request: HttpRequest, thread_id: int) -> HttpResponse:
-    thread = access.access_thread(request.user, thread_id)
-    if not access.is_moderator(request.user, thread.space):
-        raise Http404
+    thread = moderation.access_moderated_thread(request.user, thread_id)
     moderation.do_set_locked(
         thread=thread, by=signed_in_user(request), locked=request.POST.get("locked") != "0"
     )
