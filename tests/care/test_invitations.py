@@ -207,7 +207,7 @@ def test_admin_invites_over_the_api(api_as: object, admin: User, program: Progra
     assert response.status_code == 201
     assert response.json()["email"] == "api@example.org"
     assert len(mail.outbox) == 1
-    listed = api.get(f"/programs/{program.pk}/invitations").json()
+    listed = api.get(f"/programs/{program.pk}/invitations").json()["items"]
     assert [i["email"] for i in listed] == ["api@example.org"]
     revoked = api.delete(f"/programs/{program.pk}/invitations/{listed[0]['id']}")
     assert revoked.status_code == 204
@@ -219,6 +219,41 @@ def test_api_invitation_with_bad_email_names_the_field(
     response = api_as(admin).post(f"/programs/{program.pk}/invitations", {"email": "not-an-email"})  # type: ignore[operator]
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "email"
+
+
+def test_an_invitation_in_an_unknown_language_is_refused_by_the_action(
+    admin: User, program: Program
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from commonroom.care.actions import do_invite_person
+
+    with pytest.raises(ValidationError) as caught:
+        do_invite_person(
+            program=program,
+            email="newcomer@example.org",
+            role="participant",
+            language="fr",
+            invited_by=admin,
+            base_url="https://commonroom.example/",
+        )
+    assert caught.value.error_dict["language"][0].code == "invalid_language"
+    assert not Invitation.objects.exists()
+
+
+def test_api_invitation_in_an_unknown_language_names_the_field_in_the_callers_language(
+    api_as: object, admin: User, program: Program
+) -> None:
+    User.objects.filter(pk=admin.pk).update(preferred_language="es")
+    admin.refresh_from_db()
+    response = api_as(admin).post(  # type: ignore[operator]
+        f"/programs/{program.pk}/invitations", {"email": "a@example.org", "language": "fr"}
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["field"], error["code"]) == ("language", "invalid_language")
+    assert error["message"] == "Elige uno de los idiomas de la lista."
+    assert not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["participant", "facilitator", "other_facilitator", "alumnus"])

@@ -168,7 +168,7 @@ def test_phase_change_over_api_returns_the_new_phase(
     )
     assert response.status_code == 200
     assert response.json()["phase"] == "step_down"
-    history = api.get(f"/enrollments/{enrollment.pk}/history").json()
+    history = api.get(f"/enrollments/{enrollment.pk}/history").json()["items"]
     assert [(h["from_phase"], h["to_phase"]) for h in history] == [("active", "step_down")]
 
 

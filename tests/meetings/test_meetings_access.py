@@ -143,7 +143,7 @@ def test_who_sees_a_session(
     assert client.get(f"/sessions/{live_session.pk}/").status_code == (200 if sees else 404)
     api = api_as(request.getfixturevalue(persona))  # type: ignore[operator]
     assert api.get(f"/sessions/{live_session.pk}").status_code == (200 if sees else 404)
-    listed = {s["id"] for s in api.get("/sessions").json()}
+    listed = {s["id"] for s in api.get("/sessions").json()["items"]}
     assert (live_session.pk in listed) is sees
     assert api.get(f"/groups/{group.pk}/series").status_code == (200 if sees else 404)
 

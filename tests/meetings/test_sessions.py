@@ -11,6 +11,7 @@ import jwt
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 from django.utils import timezone
 
@@ -120,6 +121,40 @@ def test_an_exception_on_a_date_without_a_session_is_refused(
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "no_session"
+
+
+def test_moving_a_session_to_a_time_without_a_zone_names_the_field(
+    api_as: object, admin: User, series: SessionSeries
+) -> None:
+    session = Session.objects.filter(
+        series=series, starts_at__gt=timezone.now() + timedelta(days=2)
+    ).first()
+    assert session is not None
+    naive = (session.starts_at + timedelta(days=1)).replace(tzinfo=None).isoformat()
+    response = api_as(admin).post(  # type: ignore[operator]
+        f"/series/{series.pk}/exceptions",
+        {"original_date": session.original_date.isoformat(), "action": "move",
+         "new_starts_at": naive},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "new_starts_at"
+    assert not series.exceptions.exists()
+
+
+def test_the_move_action_refuses_a_time_without_a_zone(admin: User, series: SessionSeries) -> None:
+    session = Session.objects.filter(
+        series=series, starts_at__gt=timezone.now() + timedelta(days=2)
+    ).first()
+    assert session is not None
+    with pytest.raises(ValidationError) as caught:
+        do_add_exception(
+            series=series,
+            original_date=session.original_date,
+            action="move",
+            created_by=admin,
+            new_starts_at=(session.starts_at + timedelta(days=1)).replace(tzinfo=None),
+        )
+    assert caught.value.error_dict["new_starts_at"][0].code == "no_time_zone"
 
 
 def test_moving_slot_moves_the_persons_sessions(
@@ -377,6 +412,17 @@ def test_a_final_record_changes_only_with_a_reason(
     assert "Called in sick" not in str(entry.detail)
 
 
+def test_attendance_of_someone_off_the_roster_is_not_found_on_page_or_api(
+    api_as: object, facilitator: User, facilitator_client: Client, outsider: User,
+    past_session: Session,
+) -> None:  # fmt: skip
+    api = api_as(facilitator)  # type: ignore[operator]
+    path = f"/sessions/{past_session.pk}/attendance/{outsider.pk}"
+    assert api.patch(path, {"status": "present"}).status_code == 404
+    assert facilitator_client.post(f"{path}/", {"status": "present"}).status_code == 404
+    assert not Attendance.objects.filter(user=outsider).exists()
+
+
 def test_a_group_note_lands_in_each_attendees_record(
     facilitator_client: Client, participant: User, groupmate: User, past_session: Session
 ) -> None:
@@ -529,7 +575,11 @@ def test_weekly_minimums_say_who_is_under_and_why(
         do_record_presence(
             session=session, user=participant, kind="leave", source="join_click", at=session.ends_at
         )
-    body = api_as(admin).get(f"/programs/{program.pk}/minimums?week={monday.isoformat()}").json()  # type: ignore[operator,attr-defined]
+    body = (
+        api_as(admin)
+        .get(f"/programs/{program.pk}/minimums?week={monday.isoformat()}")
+        .json()["items"]
+    )  # type: ignore[operator,attr-defined]
     lines = {line["display_name"]: line for line in body}
     assert lines["Sam"]["attended_hours"] == 9.0
     assert lines["Sam"]["status"] == "met"

@@ -89,10 +89,10 @@ def test_flag_over_api(
     if persona in SEES_FLAG:
         assert single.status_code == 200
         assert single.json()["note"] == NOTE
-        assert [f["id"] for f in listed.json()] == [flag.pk]
+        assert [f["id"] for f in listed.json()["items"]] == [flag.pk]
     else:
         assert single.status_code == 404
-        assert listed.status_code == 404 or listed.json() == []
+        assert listed.status_code == 404 or listed.json()["items"] == []
 
 
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in SEES_FLAG])
@@ -169,3 +169,35 @@ def test_mentor_api_learns_only_that_it_was_raised(
     )
     assert response.status_code == 201
     assert response.json() == {"raised": True}
+
+
+def test_the_flags_page_counts_every_flag_and_links_to_the_rest(
+    admin_client: Client, program: Any, participant: User, mentor: User
+) -> None:
+    from commonroom.safety.views import FLAGS_PER_PAGE
+
+    Flag.objects.bulk_create(
+        Flag(program=program, subject=participant, kind="wellbeing", source="mentor",
+             raised_by=mentor, note=f"flag {n}")
+        for n in range(FLAGS_PER_PAGE + 1)
+    )  # fmt: skip
+    total = FLAGS_PER_PAGE + 1
+    first = admin_client.get("/flags/").content.decode()
+    assert f"Flags 1 to {FLAGS_PER_PAGE} of {total}." in first
+    assert f'href="/flags/?offset={FLAGS_PER_PAGE}"' in first
+    rest = admin_client.get(f"/flags/?offset={FLAGS_PER_PAGE}").content.decode()
+    assert f"Flags {total} to {total} of {total}." in rest
+    assert "More flags" not in rest
+
+
+def test_the_api_records_only_the_flags_on_its_page(
+    api_as: Any, admin: User, program: Any, participant: User, mentor: User
+) -> None:
+    Flag.objects.bulk_create(
+        Flag(program=program, subject=participant, kind="wellbeing", source="mentor",
+             raised_by=mentor, note=f"flag {n}")
+        for n in range(3)
+    )  # fmt: skip
+    api_as(admin).get("/flags?limit=2")
+    (entry,) = AuditEntry.objects.filter(action="flag.read")
+    assert len(entry.detail["flag_ids"]) == 2

@@ -97,7 +97,7 @@ def test_a_groupmate_sees_a_group_checkin_in_the_group_space(
     mate = api_as(groupmate)
     messages = mate.get(f"/threads/{created['thread_id']}/messages")
     assert messages.status_code == 200
-    assert any("sunrise" in m["html"] for m in messages.json())
+    assert any("sunrise" in m["html"] for m in messages.json()["items"])
 
 
 def test_a_facilitators_only_checkin_never_reaches_a_groupmate_over_the_api(
@@ -111,11 +111,22 @@ def test_a_facilitators_only_checkin_never_reaches_a_groupmate_over_the_api(
     events = mate.get(f"/spaces/{space.pk}/events")
     assert events.status_code == 200
     assert "only-for-staff-7Q" not in events.content.decode()
-    for thread in mate.get(f"/spaces/{space.pk}/threads").json():
+    for thread in mate.get(f"/spaces/{space.pk}/threads").json()["items"]:
         listing = mate.get(f"/threads/{thread['id']}/messages").content.decode()
         assert "only-for-staff-7Q" not in listing
     assert "only-for-staff-7Q" not in mate.get("/me/checkins").content.decode()
     assert mate.get(f"/groups/{group.pk}/checkins").status_code == 404
+
+
+def test_staff_reading_one_page_record_only_the_people_on_it(
+    api_as: ApiAs, participant: User, groupmate: User, facilitator: User, group: TherapyGroup
+) -> None:
+    api_as(participant).post("/checkins", body(note="first"))
+    api_as(groupmate).post("/checkins", body(audience="facilitators", note="second"))
+    page = api_as(facilitator).get(f"/groups/{group.pk}/checkins?limit=1").json()
+    assert (len(page["items"]), page["count"]) == (1, 2)
+    (entry,) = AuditEntry.objects.filter(action="checkin.read", actor_id=facilitator.pk)
+    assert entry.subject_id == page["items"][0]["person"]["id"]
 
 
 def test_staff_of_the_group_read_every_checkin_of_the_group(
@@ -133,7 +144,7 @@ def test_staff_of_the_group_read_every_checkin_of_the_group(
     for staff in (facilitator, admin):
         response = api_as(staff).get(f"/groups/{group.pk}/checkins")
         assert response.status_code == 200
-        rows = response.json()
+        rows = response.json()["items"]
         assert {r["note"] for r in rows} == {"shared-A1", "private-B2"}
         assert {r["person"]["display_name"] for r in rows} == {"Sam", "Lucia"}
         assert "email" not in rows[0]["person"]

@@ -373,7 +373,7 @@ def test_a_missed_check_in_reaches_no_one_but_the_person(
         assert "Walk 20 minutes" in staff
         assert "planned 3" not in staff
         assert "0 of 3" not in staff
-        staff_api = api_as(facilitator).get(f"/groups/{group.pk}/goals").json()
+        staff_api = api_as(facilitator).get(f"/groups/{group.pk}/goals").json()["items"]
         assert "this_week" not in staff_api[0]
         assert "last_week" not in staff_api[0]
     # Nothing about the miss was posted or sent to anyone.
@@ -473,7 +473,7 @@ def test_only_the_groups_staff_see_its_goals(
     if allowed:
         assert page.status_code == api.status_code == 200
         assert "Walk 20 minutes" in page.content.decode()
-        assert [row["person"]["display_name"] for row in api.json()] == ["Sam"]
+        assert [row["person"]["display_name"] for row in api.json()["items"]] == ["Sam"]
         assert AuditEntry.objects.filter(action="goal.read", subject_id=participant.pk).exists()
     else:
         assert page.status_code == api.status_code == 404

@@ -106,6 +106,20 @@ def test_staff_hide_lock_mute_and_note(
     assert ModerationNote.objects.filter(about=participant).exists()
 
 
+def test_a_saved_note_is_shown_to_moderators_only(
+    facilitator_client: Client,
+    groupmate_client: Client,
+    groupmate: User,
+    message: Message,
+    thread: Thread,
+) -> None:
+    facilitator_client.post(f"/messages/{message.pk}/note/", {"body": "Call after group"})
+    assert "Call after group" in facilitator_client.get(f"/threads/{thread.pk}/").content.decode()
+    assert "Call after group" not in groupmate_client.get(f"/threads/{thread.pk}/").content.decode()
+    moderation.do_report(message=message, reporter=groupmate, reason="Unkind")
+    assert "Call after group" in facilitator_client.get("/moderation/").content.decode()
+
+
 def test_a_mute_of_nonsense_minutes_is_refused(
     facilitator_client: Client, message: Message
 ) -> None:
@@ -145,12 +159,26 @@ def test_only_the_spaces_staff_moderate_over_the_api(
     assert api.post(f"/messages/{message.pk}/hide", {"hidden": True}).status_code == 404
     assert api.post(f"/messages/{message.pk}/mute", {"minutes": 10}).status_code == 404
     assert api.post(f"/threads/{thread.pk}/lock", {"locked": True}).status_code == 404
-    assert api.get("/moderation/reports").json() == []
+    assert api.get("/moderation/reports").json()["items"] == []
     message.refresh_from_db()
     thread.refresh_from_db()
     assert message.hidden_at is None
     assert thread.locked_at is None
     assert not Mute.objects.exists()
+
+
+def test_moderators_write_and_read_notes_over_the_api(
+    api_as: Any, facilitator: User, groupmate: User, message: Message
+) -> None:
+    staff = api_as(facilitator)
+    added = staff.post(f"/messages/{message.pk}/moderation-notes", {"body": "Call after group"})
+    assert added.status_code == 201
+    [note] = staff.get(f"/messages/{message.pk}/moderation-notes").json()["items"]
+    assert (note["body"], note["written_by"]) == ("Call after group", facilitator.display_name)
+    peer = api_as(groupmate)
+    assert peer.get(f"/messages/{message.pk}/moderation-notes").status_code == 404
+    assert peer.post(f"/messages/{message.pk}/moderation-notes", {"body": "x"}).status_code == 404
+    assert ModerationNote.objects.count() == 1
 
 
 def test_report_and_handle_over_the_api(
@@ -164,10 +192,10 @@ def test_report_and_handle_over_the_api(
         == 201
     )
     staff = api_as(facilitator)
-    [open_report] = staff.get("/moderation/reports").json()
+    [open_report] = staff.get("/moderation/reports").json()["items"]
     assert open_report["reason"] == "Unkind"
     assert staff.post(f"/moderation/reports/{open_report['id']}/handled").status_code == 204
-    assert staff.get("/moderation/reports").json() == []
+    assert staff.get("/moderation/reports").json()["items"] == []
 
 
 def test_anonymous_api_calls_are_unauthenticated(api_as: Any, message: Message) -> None:

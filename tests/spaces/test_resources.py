@@ -234,5 +234,5 @@ def test_links_over_the_api(api_as: Any, participant: User, group_space: Space) 
     }
     assert api.post(f"/spaces/{group_space.pk}/resources/link", body).status_code == 201
     assert api.post(f"/spaces/{group_space.pk}/resources/link", body).status_code == 200
-    listed = api.get(f"/spaces/{group_space.pk}/resources").json()
+    listed = api.get(f"/spaces/{group_space.pk}/resources").json()["items"]
     assert [r["title"] for r in listed] == ["Breathing"]

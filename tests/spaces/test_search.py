@@ -59,10 +59,10 @@ def test_search_page_and_api_apply_the_same_rule(
         "Evening walks keep me steady" in groupmate_client.get("/search/?q=walks").content.decode()
     )
     assert "Evening walks" not in outsider_client.get("/search/?q=walks").content.decode()
-    assert [r["message_id"] for r in api_as(groupmate).get("/search?q=walks").json()] == [
+    assert [r["message_id"] for r in api_as(groupmate).get("/search?q=walks").json()["items"]] == [
         walking.pk
     ]
-    assert api_as(outsider).get("/search?q=walks").json() == []
+    assert api_as(outsider).get("/search?q=walks").json()["items"] == []
 
 
 def test_anonymous_visitors_cannot_search(client: Client, api_as: Any, walking: Message) -> None:

@@ -44,7 +44,7 @@ def test_spaces_list_shows_only_the_persons_spaces(
     other_group_space: Space,
 ) -> None:
     say(thread, groupmate, "Hi @Sam")
-    body = api_as(participant).get("/spaces").json()
+    body = api_as(participant).get("/spaces").json()["items"]
     by_name = {s["name"]: s for s in body}
     # The fixtures' spaces, plus those every program and group is given.
     assert {"Group A · General", "Whole program"} <= set(by_name)
@@ -92,7 +92,7 @@ def test_others_cannot_read_post_or_react_over_the_api(
     assert not Reaction.objects.exists()
     message.refresh_from_db()
     assert (message.body, message.deleted_at) == ("Only for group A", None)
-    assert space_id not in {s["id"] for s in api.get("/spaces").json()}
+    assert space_id not in {s["id"] for s in api.get("/spaces").json()["items"]}
 
 
 def test_anonymous_gets_401(api_as: ApiFor, thread: Thread) -> None:
@@ -226,7 +226,7 @@ def test_staff_see_alias_authors_and_peers_do_not(
 ) -> None:
     say(thread, participant, "Hard day", as_alias=True)
     alias = actions.alias_for(thread.space, participant.pk)
-    (peer_view,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()
+    (peer_view,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert peer_view["author"] == {
         "name": alias,
         "alias": True,
@@ -234,7 +234,7 @@ def test_staff_see_alias_authors_and_peers_do_not(
         "peer_mentor": False,
     }
     assert "Sam" not in str(peer_view)
-    (staff_view,) = api_as(facilitator).get(f"/threads/{thread.pk}/messages").json()
+    (staff_view,) = api_as(facilitator).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert staff_view["author"] == {
         "name": alias,
         "alias": True,
@@ -264,7 +264,7 @@ def test_threads_are_created_and_listed(
         {"title": "Week three", "body": "Here we go", "client_id": str(uuid.uuid4())},
     )
     assert response.status_code == 201
-    (listed,) = api_as(groupmate).get(f"/spaces/{group_space.pk}/threads").json()
+    (listed,) = api_as(groupmate).get(f"/spaces/{group_space.pk}/threads").json()["items"]
     assert listed["title"] == "Week three"
     assert listed["message_count"] == 1
 
@@ -285,6 +285,96 @@ def test_thread_with_a_bad_first_message_is_not_created(
     nothing_written()
 
 
+def test_retried_thread_start_returns_the_same_thread(
+    api_as: ApiFor, participant: User, group_space: Space
+) -> None:
+    api = api_as(participant)
+    payload = {"title": "Week three", "body": "Here we go", "client_id": str(uuid.uuid4())}
+    first = api.post(f"/spaces/{group_space.pk}/threads", payload)
+    second = api.post(f"/spaces/{group_space.pk}/threads", payload)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert Thread.objects.count() == 1
+    assert Message.objects.count() == 1
+    assert Event.objects.filter(kind="thread.new").count() == 1
+
+
+def test_retried_thread_start_without_a_body_is_stored_once(
+    api_as: ApiFor, participant: User, group_space: Space
+) -> None:
+    api = api_as(participant)
+    payload = {"title": "Week three", "client_id": str(uuid.uuid4())}
+    api.post(f"/spaces/{group_space.pk}/threads", payload)
+    assert api.post(f"/spaces/{group_space.pk}/threads", payload).status_code == 200
+    assert Thread.objects.count() == 1
+
+
+def test_thread_start_reusing_a_client_id_with_another_title_is_refused(
+    api_as: ApiFor, participant: User, group_space: Space
+) -> None:
+    api = api_as(participant)
+    client_id = str(uuid.uuid4())
+    api.post(f"/spaces/{group_space.pk}/threads", {"title": "Week three", "client_id": client_id})
+    response = api.post(
+        f"/spaces/{group_space.pk}/threads", {"title": "Week four", "client_id": client_id}
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("client_id_reused", "client_id")
+    assert Thread.objects.count() == 1
+
+
+def test_reusing_a_client_id_with_another_body_is_refused(
+    api_as: ApiFor, participant: User, thread: Thread
+) -> None:
+    api = api_as(participant)
+    client_id = str(uuid.uuid4())
+    api.post(f"/threads/{thread.pk}/messages", {"body": "First try", "client_id": client_id})
+    response = api.post(
+        f"/threads/{thread.pk}/messages", {"body": "Something else", "client_id": client_id}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "client_id_reused"
+    assert "First try" not in response.content.decode()
+    assert Message.objects.count() == 1
+
+
+def test_reused_client_id_never_returns_a_message_from_a_space_no_longer_seen(
+    api_as: ApiFor, participant: User, thread: Thread, other_group_space: Space
+) -> None:
+    # A message under this id sits in a space the person cannot see now.
+    client_id = uuid.uuid4()
+    elsewhere = Thread.objects.create(space=other_group_space, title="Old group")
+    Message.objects.create(
+        space=other_group_space,
+        thread=elsewhere,
+        author=participant,
+        client_id=client_id,
+        body="Said in the old group",
+    )
+    response = api_as(participant).post(
+        f"/threads/{thread.pk}/messages",
+        {"body": "Said in the old group", "client_id": str(client_id)},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "client_id_reused"
+    assert "old group" not in response.content.decode()
+
+
+def test_reply_to_a_hidden_message_is_refused(
+    api_as: ApiFor, participant: User, groupmate: User, thread: Thread
+) -> None:
+    parent = say(thread, groupmate, "hidden later")
+    Message.objects.filter(pk=parent.pk).update(hidden_at=timezone.now())
+    response = api_as(participant).post(
+        f"/threads/{thread.pk}/messages",
+        {"body": "reply", "client_id": str(uuid.uuid4()), "parent_id": parent.pk},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "parent_id"
+    assert Message.objects.count() == 1
+
+
 def test_edit_delete_and_who_may(
     api_as: ApiFor, participant: User, groupmate: User, thread: Thread
 ) -> None:
@@ -298,7 +388,7 @@ def test_edit_delete_and_who_may(
     assert edited.json()["edited_at"] is not None
     assert api_as(groupmate).delete(f"/messages/{message.pk}").status_code == 422
     assert api_as(participant).delete(f"/messages/{message.pk}").status_code == 204
-    (shown,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()
+    (shown,) = api_as(groupmate).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert shown["deleted"] is True
     assert shown["body"] == ""
     assert shown["html"] == ""

@@ -51,5 +51,5 @@ def test_a_spanish_reader_sees_the_list_and_the_api_in_spanish(
     assert "Celebraciones" in page
     assert "Daily check-in" not in page
     participant.refresh_from_db()
-    names = {s["name"] for s in Api(participant).get("/spaces").json()}
+    names = {s["name"] for s in Api(participant).get("/spaces").json()["items"]}
     assert "Group A · Metas y compromisos" in names

@@ -316,6 +316,28 @@ def test_new_thread_with_a_first_message(participant_client: Client, group_space
     assert thread.messages.get().body == "Starting strong"
 
 
+def test_resent_new_thread_form_makes_one_thread(
+    participant_client: Client, group_space: Space
+) -> None:
+    data = {"title": "Week two", "body": "Starting strong", "client_id": str(uuid.uuid4())}
+    first = participant_client.post(f"/spaces/{group_space.pk}/threads/", data)
+    second = participant_client.post(f"/spaces/{group_space.pk}/threads/", data)
+    thread = Thread.objects.get()
+    assert first["Location"] == second["Location"] == f"/threads/{thread.pk}/"
+    assert thread.messages.count() == 1
+
+
+def test_reply_to_a_hidden_message_is_refused(
+    participant_client: Client, groupmate: User, thread: Thread
+) -> None:
+    parent = say(thread, groupmate, "hidden later")
+    Message.objects.filter(pk=parent.pk).update(hidden_at=timezone.now())
+    response = post(participant_client, thread, "reply", parent=str(parent.pk))
+    assert response.status_code == 422
+    assert "The message you replied to is not in this thread." in response.content.decode()
+    assert Message.objects.count() == 1
+
+
 # --- aliases, edits, deletes, reactions -------------------------------------------------
 
 

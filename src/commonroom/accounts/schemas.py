@@ -23,7 +23,7 @@ class RoleOut(Schema):
     role: str
 
 
-class EnrollmentOut(Schema):
+class MyEnrollmentOut(Schema):
     program_id: int
     phase: str
 
@@ -41,7 +41,7 @@ class MeOut(Schema):
     accessibility_needs: str
     mfa_enabled: bool
     roles: list[RoleOut]
-    enrollments: list[EnrollmentOut]
+    enrollments: list[MyEnrollmentOut]
 
 
 class ProfilePatch(Schema):

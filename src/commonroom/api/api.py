@@ -11,7 +11,9 @@ api = NinjaAPI(
     title="Commonroom API",
     version="1",
     description="Everything the Commonroom web pages do, as JSON. Authenticate with "
-    "POST /api/v1/auth/token, then send Authorization: Bearer <token>.",
+    "POST /api/v1/auth/token, then send Authorization: Bearer <token>. Every list "
+    "comes in pages: ?limit= (1 to 200, default 50) and ?offset=, answered with "
+    '{"items": [...], "count": N, "next": path or null}.',
     auth=bearer,
     urls_namespace="api",
     docs_url=None,

@@ -220,16 +220,12 @@ def access_couple(
 
 
 def do_not_pair_visible_to(viewer: User | AnonymousUser) -> QuerySet[DoNotPair]:
-    """Staff only: program admins, and facilitators for entries about their
-    own groups' people. The two people never see the entry."""
+    """Program admins only. The two people never see the entry, and neither
+    do facilitators: the reasons are the admins' record (the page and the
+    API agree)."""
     if not core_access.is_signed_in(viewer):
         return DoNotPair.objects.none()
-    people = _people_staffed_by(viewer)
-    return DoNotPair.objects.filter(
-        Q(program_id__in=_staff_program_ids(viewer))
-        | Q(person_a_id__in=people)
-        | Q(person_b_id__in=people)
-    )
+    return DoNotPair.objects.filter(program_id__in=_staff_program_ids(viewer))
 
 
 def access_do_not_pair(

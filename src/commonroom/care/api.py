@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import PageOf, page_of, paged, paged_by_hand
 from commonroom.care import access as care_access
 from commonroom.care import queries
 from commonroom.care.actions import (
@@ -57,11 +58,11 @@ from commonroom.care.schemas import (
     DoNotPairOut,
     EnrollmentOut,
     GroupIn,
+    GroupMoveIn,
     GroupOut,
     GroupPatch,
     InvitationIn,
     InvitationOut,
-    MoveIn,
     PhaseChangeOut,
     PhaseIn,
     PlacementIn,
@@ -82,14 +83,16 @@ router = Router(tags=["programs"])
 
 
 @router.get("/programs/administered", response=list[ProgramOut], summary="Programs the caller runs")
+@paged
 def administered_programs(request: HttpRequest) -> list[Program]:
     return list(care_access.programs_administered_by(request.user).order_by("name"))
 
 
 @router.get("/programs/{program_id}/invitations", response=list[InvitationOut])
-def list_invitations(request: HttpRequest, program_id: int) -> list[Invitation]:
+@paged
+def list_invitations(request: HttpRequest, program_id: int) -> QuerySet[Invitation]:
     program = care_access.access_program(request.user, program_id)
-    return list(program.invitations.order_by("-created_at")[:500])
+    return program.invitations.order_by("-created_at")
 
 
 @router.post("/programs/{program_id}/invitations", response={201: InvitationOut})
@@ -98,8 +101,6 @@ def create_invitation(
 ) -> tuple[int, Invitation]:
     program = care_access.access_program(request.user, program_id, for_write=True)
     assert isinstance(request.user, User)
-    if payload.language not in dict(settings.LANGUAGES):
-        raise ApiError(422, "invalid", "Choose en or es.", "language")
     invitation = do_invite_person(
         program=program,
         email=str(payload.email),
@@ -145,6 +146,7 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch)
 
 
 @router.get("/programs/{program_id}/tracks", response=list[TrackOut])
+@paged
 def list_tracks(request: HttpRequest, program_id: int) -> list[Track]:
     program = care_access.access_program(request.user, program_id)
     return list(program.tracks.order_by("name"))
@@ -184,6 +186,7 @@ def _track_of(program: Program, track_id: int | None) -> Track | None:
 @router.get(
     "/programs/{program_id}/groups", response=list[GroupOut], summary="Groups the caller may see"
 )
+@paged
 def list_groups(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     groups = (
         care_access.groups_visible_to(request.user).filter(program_id=program_id).order_by("name")
@@ -230,6 +233,7 @@ def update_group(request: HttpRequest, group_id: int, payload: GroupPatch) -> di
 
 
 @router.get("/groups/{group_id}/roster", response=list[RosterLineOut], exclude_none=True)
+@paged
 def group_roster(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
     """Staff see phase and joining date; peers (who accepted the agreement)
     see display names and pronouns."""
@@ -313,6 +317,7 @@ def _enrollment_out(enrollment: Enrollment, viewer: User | AnonymousUser) -> dic
 
 
 @router.get("/programs/{program_id}/enrollments", response=list[EnrollmentOut])
+@paged
 def list_enrollments(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     program = care_access.access_program(request.user, program_id)
     return [_enrollment_out(e, request.user) for e in program.enrollments.order_by("pk")]
@@ -324,6 +329,7 @@ def enrollment_detail(request: HttpRequest, enrollment_id: int) -> dict[str, Any
 
 
 @router.get("/enrollments/{enrollment_id}/history", response=list[PhaseChangeOut])
+@paged
 def enrollment_history(request: HttpRequest, enrollment_id: int) -> list[PhaseChange]:
     enrollment = care_access.access_enrollment(request.user, enrollment_id)
     return list(enrollment.history.all())
@@ -343,7 +349,7 @@ def change_phase(request: HttpRequest, enrollment_id: int, payload: PhaseIn) -> 
 
 @router.post("/enrollments/{enrollment_id}/move", response=EnrollmentOut)
 def move_between_groups(
-    request: HttpRequest, enrollment_id: int, payload: MoveIn
+    request: HttpRequest, enrollment_id: int, payload: GroupMoveIn
 ) -> dict[str, Any]:
     enrollment = care_access.access_enrollment(request.user, enrollment_id)
     care_access.access_program(request.user, enrollment.program_id, for_write=True)
@@ -367,6 +373,7 @@ def move_between_groups(
 
 
 @router.get("/programs/{program_id}/couples", response=list[CoupleOut])
+@paged
 def list_couples(request: HttpRequest, program_id: int) -> list[CoupleLink]:
     """Partners see their own link; staff see the links of their people."""
     return list(
@@ -394,16 +401,12 @@ def unlink_couple(request: HttpRequest, couple_id: int) -> HttpResponse:
 
 
 @router.get("/programs/{program_id}/do-not-pair", response=list[DoNotPairOut])
-def list_do_not_pair(request: HttpRequest, program_id: int) -> list[DoNotPair]:
-    entries = list(
-        care_access.do_not_pair_visible_to(request.user)
-        .filter(program_id=program_id)
-        .order_by("pk")
-    )
-    if entries:
-        audited_read(
-            request.user, action=AuditAction.DO_NOT_PAIR_LIST, detail={"count": len(entries)}
-        )
+@paged_by_hand
+def list_do_not_pair(request: HttpRequest, program_id: int, **kwargs: Any) -> PageOf:
+    """Program admins only, like the page: the reasons are for them."""
+    program = care_access.access_program(request.user, program_id)
+    entries = page_of(program.do_not_pair.order_by("pk"), kwargs["page"])
+    queries.record_do_not_pair_read(program=program, reader=_viewer(request), shown=entries.items)
     return entries
 
 
@@ -517,7 +520,8 @@ def person_preferences(request: HttpRequest, person_id: int) -> dict[str, Any]:
 
 
 @router.get("/people/{person_id}/audit", response=list[AuditEntryOut])
-def person_audit(request: HttpRequest, person_id: int) -> list[AuditEntry]:
+@paged
+def person_audit(request: HttpRequest, person_id: int) -> QuerySet[AuditEntry]:
     if not care_access.can_review_audit_of(request.user, person_id):
         raise Http404
-    return list(AuditEntry.objects.filter(subject_id=person_id).order_by("-seq")[:500])
+    return AuditEntry.objects.filter(subject_id=person_id).order_by("-seq")

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from commonroom.accounts.models import User
-from commonroom.care.models import Enrollment, GroupMembership, ProgramRole, Role, TherapyGroup
+from commonroom.care.models import (
+    DoNotPair,
+    Enrollment,
+    GroupMembership,
+    Program,
+    ProgramRole,
+    Role,
+    TherapyGroup,
+)
+from commonroom.core.audit import AuditAction, audited_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +80,19 @@ def peer_mentor_ids(user_ids: Iterable[int] | None = None) -> set[int]:
     if user_ids is not None:
         roles = roles.filter(user_id__in=list(user_ids))
     return set(roles.values_list("user_id", flat=True))
+
+
+def do_not_pair_entries(*, program: Program, reader: User) -> list[DoNotPair]:
+    """The program's do-not-pair entries with their reasons, for a reader who
+    passed ``access.access_program``. Reading the reasons is a read of
+    protected data, so it is audited; the page and the API both read here."""
+    entries = list(program.do_not_pair.select_related("person_a", "person_b").order_by("pk"))
+    record_do_not_pair_read(program=program, reader=reader, shown=entries)
+    return entries
+
+
+def record_do_not_pair_read(*, program: Program, reader: User, shown: list[DoNotPair]) -> None:
+    if shown:
+        audited_read(
+            reader, action=AuditAction.DO_NOT_PAIR_LIST, obj=program, detail={"count": len(shown)}
+        )

@@ -111,7 +111,7 @@ class PlacementIn(Schema):
     override: bool = False
 
 
-class MoveIn(Schema):
+class GroupMoveIn(Schema):
     from_group_id: int
     to_group_id: int
     override: bool = False

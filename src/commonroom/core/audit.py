@@ -144,6 +144,7 @@ class AuditAction(StrEnum):
     SPACE_MESSAGE_HIDE = "space.message.hide"
     SPACE_MESSAGE_RESTORE = "space.message.restore"
     SPACE_MODERATION_NOTE = "space.moderation_note"
+    SPACE_MODERATION_NOTE_READ = "space.moderation_note.read"
     SPACE_MUTE = "space.mute"
     SPACE_REPORT = "space.report"
     SPACE_REPORT_HANDLED = "space.report.handled"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import paged
 from commonroom.core.validation import refuse
 from commonroom.gatherings import access, actions, occurrences, queries
 from commonroom.gatherings.fields import optional_date
@@ -19,7 +20,7 @@ from commonroom.gatherings.models import Gathering, Rsvp
 from commonroom.gatherings.schemas import (
     AttendeeOut,
     CancelIn,
-    FeedOut,
+    GatheringFeedOut,
     GatheringIn,
     GatheringOut,
     GatheringPatch,
@@ -97,6 +98,7 @@ def _rsvp(rsvp: Rsvp) -> dict[str, Any]:
 
 
 @router.get("/gatherings", response=list[GatheringOut])
+@paged
 def list_gatherings(request: HttpRequest) -> list[dict[str, Any]]:
     """Gatherings you may see that have a date ahead, soonest first, each
     with its next dates in your time zone."""
@@ -123,7 +125,7 @@ def create_gathering(request: HttpRequest, payload: GatheringIn) -> tuple[int, d
     return 201, gathering_out(gathering, viewer)
 
 
-@router.post("/gatherings/calendar-feeds", response={201: FeedOut})
+@router.post("/gatherings/calendar-feeds", response={201: GatheringFeedOut})
 def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
     """A new private iCalendar link of the gatherings you answered going or
     maybe to (the same secret opens your sessions feed; revoke with DELETE
@@ -197,6 +199,7 @@ def change_rsvp(request: HttpRequest, rsvp_id: int, payload: RsvpChange) -> dict
 
 
 @router.get("/gatherings/{gathering_id}/attendees", response=list[AttendeeOut])
+@paged
 def attendees(
     request: HttpRequest, gathering_id: int, occurrence_date: str
 ) -> list[dict[str, Any]]:

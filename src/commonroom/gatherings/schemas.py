@@ -60,7 +60,7 @@ class OccurrenceOut(Schema):
     my_rsvp_id: int | None
 
 
-class PersonOut(Schema):
+class GatheringPersonOut(Schema):
     id: int
     display_name: str
 
@@ -72,7 +72,7 @@ class GatheringOut(Schema):
     description: str
     kind: str
     audience: str
-    host: PersonOut | None
+    host: GatheringPersonOut | None
     starts_at: dt.datetime
     program_time_zone: str
     recurrence: str
@@ -117,5 +117,5 @@ class AttendeeOut(Schema):
     response: str
 
 
-class FeedOut(Schema):
+class GatheringFeedOut(Schema):
     url: str

@@ -13,8 +13,10 @@ from django.http import Http404
 
 from commonroom.accounts.models import User
 from commonroom.care import access as care_access
+from commonroom.care.models import TherapyGroup
 from commonroom.core import access as core_access
-from commonroom.meetings.models import Session, SessionSeries
+from commonroom.meetings import queries
+from commonroom.meetings.models import Attendance, Session, SessionSeries, SharingPrompt
 
 
 def sessions_visible_to(viewer: User | AnonymousUser) -> QuerySet[Session]:
@@ -64,3 +66,38 @@ def access_series(
 def on_roster(viewer: User | AnonymousUser, session: Session) -> bool:
     """The session's roster: the group's active cohort, today."""
     return session.series.group_id in core_access.cohort_group_ids(viewer)
+
+
+def access_group_schedule(
+    viewer: User | AnonymousUser, group_id: int, *, for_write: bool = False
+) -> TherapyGroup:
+    """A group's series. Reading them: whoever sees the group's sessions (the
+    series only says when those are). Managing them, and the schedule page,
+    which is the place to manage them: the program's admins."""
+    group = care_access.access_group(viewer, group_id)
+    if for_write and group.program_id not in core_access.administered_program_ids(viewer):
+        raise Http404
+    return group
+
+
+def access_prompt(viewer: User | AnonymousUser, session: Session, prompt_id: int) -> SharingPrompt:
+    """A prompt this session's staff may choose: the shared library's, the
+    session's program's, or their own within that program."""
+    prompt = SharingPrompt.objects.filter(pk=prompt_id).first()
+    if (
+        prompt is None
+        or prompt.program_id not in {None, session.series.group.program_id}
+        or prompt.owner_id not in {None, core_access.viewer_id(viewer)}
+    ):
+        raise Http404
+    return prompt
+
+
+def check_attendee(session: Session, user_id: int) -> None:
+    """Attendance is kept for the session's roster, and for anyone already
+    recorded (a person who has left the group since); nobody else is found."""
+    if (
+        user_id not in set(queries.roster_ids(session))
+        and not Attendance.objects.filter(session=session, user_id=user_id).exists()
+    ):
+        raise Http404

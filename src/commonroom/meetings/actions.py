@@ -212,6 +212,16 @@ def do_revoke_calendar_feed(*, feed: CalendarFeed, revoked_by: User) -> None:
         feed.delete()
 
 
+def do_revoke_calendar_feeds(*, user: User) -> int:
+    """Every calendar link the person has, at once: a leaked link stops
+    working whichever one it was. Returns how many were revoked."""
+    with transaction.atomic():
+        feeds = list(CalendarFeed.objects.select_for_update().filter(user=user))
+        for feed in feeds:
+            do_revoke_calendar_feed(feed=feed, revoked_by=user)
+    return len(feeds)
+
+
 def do_record_tech_check(
     *, user: User, camera_ok: bool | None, microphone_ok: bool | None, reminders_read: bool
 ) -> TechCheck:

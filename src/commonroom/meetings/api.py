@@ -5,29 +5,29 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.care import access as care_access
-from commonroom.core import access as core_access
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import actions, queries, rooms
-from commonroom.meetings.models import Attendance, CalendarFeed, Session, SessionSeries
+from commonroom.meetings.models import Attendance, Session, SessionSeries
 from commonroom.meetings.scheduling import do_add_exception, do_create_series
 from commonroom.meetings.schemas import (
     AttendanceOut,
     CorrectionIn,
     ExceptionIn,
-    FeedOut,
     FinaliseIn,
     JoinOut,
     MinimumLineOut,
     SeriesIn,
     SeriesOut,
+    SessionFeedOut,
     SessionOut,
 )
 
@@ -57,12 +57,13 @@ def _session_out(session: Session) -> dict[str, Any]:
 @router.get(
     "/sessions", response=list[SessionOut], summary="The caller's sessions in the next four weeks"
 )
+@paged
 def my_sessions(request: HttpRequest) -> list[dict[str, Any]]:
     now = timezone.now()
     sessions = (
         meetings_access.sessions_visible_to(request.user)
         .filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=28))
-        .order_by("starts_at")[:60]
+        .order_by("starts_at")
     )
     return [_session_out(s) for s in sessions]
 
@@ -103,8 +104,13 @@ def join(request: HttpRequest, session_id: int) -> dict[str, str]:
 
 
 @router.get("/sessions/{session_id}/attendance", response=list[AttendanceOut])
+@paged
 def session_attendance(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
+    return _attendance_rows(session)
+
+
+def _attendance_rows(session: Session) -> list[dict[str, Any]]:
     return [
         {
             "user_id": a.user_id,
@@ -125,7 +131,7 @@ def finalise(request: HttpRequest, session_id: int, payload: FinaliseIn) -> list
     actions.do_finalise_attendance(
         session=session, finalised_by=_viewer(request), excused=frozenset(payload.excused)
     )
-    return session_attendance(request, session_id)
+    return _attendance_rows(session)
 
 
 @router.patch("/sessions/{session_id}/attendance/{user_id}", response=AttendanceOut)
@@ -133,11 +139,7 @@ def correct(
     request: HttpRequest, session_id: int, user_id: int, payload: CorrectionIn
 ) -> dict[str, Any]:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
-    if (
-        user_id not in set(queries.roster_ids(session))
-        and not Attendance.objects.filter(session=session, user_id=user_id).exists()
-    ):
-        raise Http404
+    meetings_access.check_attendee(session, user_id)
     attendance = actions.do_correct_attendance(
         session=session,
         user_id=user_id,
@@ -156,8 +158,9 @@ def correct(
 
 
 @router.get("/groups/{group_id}/series", response=list[SeriesOut])
+@paged
 def list_series(request: HttpRequest, group_id: int) -> list[SessionSeries]:
-    group = care_access.access_group(request.user, group_id)
+    group = meetings_access.access_group_schedule(request.user, group_id)
     return list(group.series.order_by("pk"))
 
 
@@ -165,7 +168,7 @@ def list_series(request: HttpRequest, group_id: int) -> list[SessionSeries]:
 def create_series(
     request: HttpRequest, group_id: int, payload: SeriesIn
 ) -> tuple[int, SessionSeries]:
-    group = care_access.access_group(request.user, group_id, for_write=True)
+    group = meetings_access.access_group_schedule(request.user, group_id, for_write=True)
     return 201, do_create_series(group=group, created_by=_viewer(request), **payload.dict())
 
 
@@ -178,7 +181,9 @@ def add_exception(
     return 201, series
 
 
-@router.post("/me/calendar-feeds", response={201: FeedOut}, summary="A new private iCalendar link")
+@router.post(
+    "/me/calendar-feeds", response={201: SessionFeedOut}, summary="A new private iCalendar link"
+)
 def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
     _feed, raw = actions.do_create_calendar_feed(user=_viewer(request))
     return 201, {
@@ -190,12 +195,12 @@ def create_feed(request: HttpRequest) -> tuple[int, dict[str, str]]:
     "/me/calendar-feeds", response={204: None}, summary="Revoke all the caller's calendar links"
 )
 def revoke_feeds(request: HttpRequest) -> HttpResponse:
-    for feed in CalendarFeed.objects.filter(user_id=core_access.viewer_id(request.user)):
-        actions.do_revoke_calendar_feed(feed=feed, revoked_by=_viewer(request))
+    actions.do_revoke_calendar_feeds(user=_viewer(request))
     return HttpResponse(status=204)
 
 
 @router.get("/programs/{program_id}/minimums", response=list[MinimumLineOut])
+@paged
 def weekly_minimums(
     request: HttpRequest, program_id: int, week: date | None = None
 ) -> list[dict[str, Any]]:

@@ -11,19 +11,19 @@ from commonroom.accounts.models import User
 from commonroom.core import access as core_access
 from commonroom.meetings import access as meetings_access
 from commonroom.meetings import console
-from commonroom.meetings.models import BreakoutRound, Session, SharingPrompt
+from commonroom.meetings.models import BreakoutRound, Session
 
 router = Router(tags=["console"])
 
 
-class PersonOut(Schema):
+class ConsolePersonOut(Schema):
     user_id: int
     display_name: str
 
 
 class RoomOut(Schema):
     number: int
-    members: list[PersonOut]
+    members: list[ConsolePersonOut]
     facilitator_asked: bool
 
 
@@ -53,17 +53,17 @@ class HeardOut(Schema):
 class ConsoleOut(Schema):
     present_count: int
     roster: list[RosterOut]
-    not_yet_heard: list[PersonOut] = Field(description="The go-round, in arrival order.")
+    not_yet_heard: list[ConsolePersonOut] = Field(description="The go-round, in arrival order.")
     quiet_lately: list[int] = Field(
         description="Ids of people not yet heard who did not share in the last three sessions."
     )
     heard: list[HeardOut]
-    passed: list[PersonOut]
+    passed: list[ConsolePersonOut]
     evenness: int | None = Field(description="0-100: how evenly talk is spread.")
     breakout: RoundOut | None
 
 
-class ShareIn(Schema):
+class ShareLogIn(Schema):
     user_id: int
     kind: Literal["shared", "passed"] = "shared"
     length: Literal["brief", "medium", "long", ""] = ""
@@ -75,7 +75,7 @@ class PlanIn(Schema):
     duration_minutes: int = Field(default=15, ge=1, le=120)
 
 
-class MoveIn(Schema):
+class BreakoutMoveIn(Schema):
     user_id: int
     room: int
 
@@ -92,7 +92,7 @@ class MyRoomOut(Schema):
     number: int
     ends_at: str | None
     broadcast: str
-    members: list[PersonOut]
+    members: list[ConsolePersonOut]
 
 
 class PromptIn(Schema):
@@ -164,7 +164,7 @@ def console_state(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 @router.post("/sessions/{session_id}/shares", response={201: ConsoleOut})
 def log_share(
-    request: HttpRequest, session_id: int, payload: ShareIn
+    request: HttpRequest, session_id: int, payload: ShareLogIn
 ) -> tuple[int, dict[str, Any]]:
     session = _staff_session(request, session_id)
     console.do_log_share(
@@ -200,7 +200,7 @@ def plan_breakouts(
 
 
 @router.post("/sessions/{session_id}/breakouts/move", response=RoundOut)
-def move(request: HttpRequest, session_id: int, payload: MoveIn) -> dict[str, Any]:
+def move(request: HttpRequest, session_id: int, payload: BreakoutMoveIn) -> dict[str, Any]:
     breakout = _current(_staff_session(request, session_id))
     console.do_move_to_room(
         breakout=breakout,
@@ -269,13 +269,7 @@ def ask_facilitator(request: HttpRequest, session_id: int) -> HttpResponse:
 @router.post("/sessions/{session_id}/prompt", response={204: None})
 def choose_prompt(request: HttpRequest, session_id: int, payload: PromptIn) -> HttpResponse:
     session = _staff_session(request, session_id)
-    prompt = SharingPrompt.objects.filter(pk=payload.prompt_id).first()
-    if (
-        prompt is None
-        or prompt.program_id not in {None, session.series.group.program_id}
-        or (prompt.owner_id not in {None, request.user.pk})
-    ):
-        raise Http404
+    prompt = meetings_access.access_prompt(request.user, session, payload.prompt_id)
     console.do_choose_prompt(session=session, prompt=prompt, chosen_by=_viewer(request))
     return HttpResponse(status=204)
 

@@ -20,7 +20,6 @@ from commonroom.meetings.models import (
     BreakoutRoom,
     BreakoutRound,
     Session,
-    SharingPrompt,
     TechHelpRequest,
 )
 
@@ -172,14 +171,9 @@ def breakout_action(request: HttpRequest, session_id: int, action: str) -> HttpR
 @require_POST
 def choose_prompt(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
-    prompt = SharingPrompt.objects.filter(pk=_int(request.POST.get("prompt")) or 0).first()
-    program_id = session.series.group.program_id
-    if (
-        prompt is None
-        or prompt.program_id not in {None, program_id}
-        or prompt.owner_id not in {None, request.user.pk}
-    ):
-        raise Http404
+    prompt = meetings_access.access_prompt(
+        request.user, session, _int(request.POST.get("prompt")) or 0
+    )
     console.do_choose_prompt(session=session, prompt=prompt, chosen_by=signed_in_user(request))
     messages.success(request, _("Prompt chosen. Participants see it when the session starts."))
     return redirect("console", session_id=session.pk)

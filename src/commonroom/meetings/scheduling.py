@@ -229,6 +229,12 @@ def do_add_exception(
     if action == ExceptionAction.MOVE:
         if new_starts_at is None:
             raise refuse("new_starts_at", _("Say when the session moves to."), "required")
+        if timezone.is_naive(new_starts_at):
+            raise refuse(
+                "new_starts_at",
+                _("Give the new start with its time zone, e.g. 2027-01-05T18:00-05:00."),
+                "no_time_zone",
+            )
         if new_starts_at <= timezone.now():
             raise refuse("new_starts_at", _("A session can only move to a time in the future."))
     # The exact question, not a 24-hour window: days when the clocks change
@@ -260,3 +266,11 @@ def do_add_exception(
             "already_changed",
         ) from exc
     return exception
+
+
+def in_program_zone(value: datetime, series: SessionSeries) -> datetime:
+    """A wall-clock time typed on the schedule page means the program's zone,
+    where the series runs; the API instead requires the zone (ZonedDatetime)."""
+    if timezone.is_aware(value):
+        return value
+    return value.replace(tzinfo=zoneinfo.ZoneInfo(series.group.program.time_zone))

@@ -4,6 +4,8 @@ from datetime import date, datetime, time
 
 from ninja import Field, Schema
 
+from commonroom.api.fields import ZonedDatetime
+
 
 class SessionOut(Schema):
     id: int
@@ -54,7 +56,7 @@ class SeriesOut(Schema):
 class ExceptionIn(Schema):
     original_date: date
     action: str
-    new_starts_at: datetime | None = None
+    new_starts_at: ZonedDatetime | None = None
     new_duration_minutes: int | None = None
     reason: str = Field(default="", max_length=200)
 
@@ -77,7 +79,7 @@ class FinaliseIn(Schema):
     excused: list[int] = Field(default_factory=list, max_length=200)
 
 
-class FeedOut(Schema):
+class SessionFeedOut(Schema):
     url: str
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -39,7 +38,7 @@ from commonroom.meetings.models import (
     TechCheck,
     TechHelpRequest,
 )
-from commonroom.meetings.scheduling import do_add_exception, do_create_series
+from commonroom.meetings.scheduling import do_add_exception, do_create_series, in_program_zone
 
 
 @login_required
@@ -199,11 +198,7 @@ def finalise_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def correct_attendance(request: HttpRequest, session_id: int, user_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id, for_write=True)
-    if (
-        user_id not in set(queries.roster_ids(session))
-        and not Attendance.objects.filter(session=session, user_id=user_id).exists()
-    ):
-        raise Http404
+    meetings_access.check_attendee(session, user_id)
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
@@ -269,9 +264,7 @@ def tech_check(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_schedule(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = care_access.access_group(request.user, group_id, for_write=request.method == "POST")
-    if group.program_id not in core_access.administered_program_ids(request.user):
-        raise Http404
+    group = meetings_access.access_group_schedule(request.user, group_id, for_write=True)
     form = SeriesForm(request.POST or None, prefix="series")
     exception_form = ExceptionForm(prefix="exception")
     if request.method == "POST" and form.is_valid():
@@ -306,8 +299,8 @@ def add_exception(request: HttpRequest, series_id: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         new_start = data.pop("new_starts_at")
-        if new_start is not None and timezone.is_naive(new_start):
-            new_start = new_start.replace(tzinfo=zoneinfo.ZoneInfo(series.group.program.time_zone))
+        if new_start is not None:
+            new_start = in_program_zone(new_start, series)
         try:
             do_add_exception(
                 series=series, created_by=signed_in_user(request), new_starts_at=new_start, **data
@@ -365,10 +358,7 @@ def create_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_feeds(request: HttpRequest) -> HttpResponse:
-    from commonroom.meetings.models import CalendarFeed
-
-    for feed in CalendarFeed.objects.filter(user_id=core_access.viewer_id(request.user)):
-        actions.do_revoke_calendar_feed(feed=feed, revoked_by=signed_in_user(request))
+    actions.do_revoke_calendar_feeds(user=signed_in_user(request))
     messages.success(request, _("Calendar links revoked. Old links stop working now."))
     return redirect("my_sessions")
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router
 
 from commonroom.accounts.models import User
-from commonroom.core.audit import AuditAction, audited_read, audited_reads
-from commonroom.safety import access
+from commonroom.api.pagination import PageOf, page_of, paged_by_hand
+from commonroom.core.audit import AuditAction, audited_read
+from commonroom.safety import access, queries
 from commonroom.safety.actions import do_set_flag_status
-from commonroom.safety.models import Flag, FlagStatus
+from commonroom.safety.models import Flag
 from commonroom.safety.schemas import FlagOut, FlagStatusIn
 
 router = Router(tags=["flags"])
@@ -35,23 +36,19 @@ def _out(flag: Flag) -> dict[str, Any]:
 
 
 @router.get("/flags", response=list[FlagOut], summary="Flags about people in the caller's care")
-def list_flags(request: HttpRequest, include_resolved: bool = False) -> list[dict[str, Any]]:
+@paged_by_hand
+def list_flags(request: HttpRequest, include_resolved: bool = False, **kwargs: Any) -> PageOf:
     user = request.user
     assert isinstance(user, User)
-    if not access.is_flag_staff(user):
-        raise Http404
-    rows = access.flags_visible_to(user).select_related("subject", "raised_by")
-    if not include_resolved:
-        rows = rows.exclude(status=FlagStatus.RESOLVED)
-    listed = list(rows[:500])
-    audited_reads(
-        user,
-        action=AuditAction.FLAG_READ,
-        rows=listed,
-        subject_of=lambda f: f.subject,
-        ids_key="flag_ids",
+    rows = queries.staff_flags(user, include_resolved=include_resolved)
+    shown = page_of(rows, kwargs["page"])
+    queries.record_flag_reads(reader=user, shown=shown.items)
+    return PageOf(
+        items=[_out(f) for f in shown.items],
+        count=shown.count,
+        limit=shown.limit,
+        offset=shown.offset,
     )
-    return [_out(f) for f in listed]
 
 
 @router.get("/flags/{flag_id}", response=FlagOut)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
 from commonroom.care import access as care_access
@@ -31,6 +32,7 @@ from commonroom.care.models import (
     TherapyGroup,
 )
 from commonroom.core import access as core_access
+from commonroom.core.validation import refuse
 from commonroom.spaces.models import Message, Space, SpaceScope, Thread
 
 
@@ -243,3 +245,20 @@ def access_message(viewer: User | AnonymousUser, message_id: int) -> Message:
     message.space = space
     message.thread.space = space
     return message
+
+
+def reply_parent(thread: Thread, parent_id: object) -> Message | None:
+    """The message a reply answers: ``None`` for no reply, else a message of
+    this thread that peers can still see. Pages send the id as text, the API
+    as a number; both are refused the same way."""
+    if parent_id is None or parent_id == "":
+        return None
+    raw = str(parent_id)
+    parent = (
+        Message.objects.filter(pk=int(raw), thread=thread, hidden_at__isnull=True).first()
+        if raw.isdigit()
+        else None
+    )
+    if parent is None:
+        raise refuse("parent_id", _("The message you replied to is not in this thread."))
+    return parent

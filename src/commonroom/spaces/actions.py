@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,7 +109,7 @@ def message_payload(message: Message) -> dict[str, Any]:
     }
 
 
-def do_create_thread(*, space: Space, author: User, title: str) -> Thread:
+def _check_title(title: str) -> str:
     title = title.strip()
     if not title:
         raise refuse("title", _("Give the thread a title."), "required")
@@ -118,10 +119,87 @@ def do_create_thread(*, space: Space, author: User, title: str) -> Thread:
             _("A title can be at most %(max)d characters.") % {"max": TITLE_MAX_CHARS},
             "too_long",
         )
+    return title
+
+
+def do_create_thread(
+    *, space: Space, author: User, title: str, client_id: uuid.UUID | None = None
+) -> Thread:
+    title = _check_title(title)
     with transaction.atomic():
-        thread = Thread.objects.create(space=space, title=title, created_by=author)
+        thread = Thread.objects.create(
+            space=space, title=title, created_by=author, client_id=client_id
+        )
         events.append(space.stream_key, "thread.new", {"thread_id": thread.pk, "title": title})
     return thread
+
+
+def _client_id_reused() -> ValidationError:
+    return refuse(
+        "client_id",
+        _("This client id was already used for a different post; send a new id."),
+        "client_id_reused",
+    )
+
+
+def _started_thread(
+    *, space: Space, author: User, client_id: uuid.UUID, title: str, body: str
+) -> Thread | None:
+    """The thread this person already started with this client id, if the
+    retry asks for the same thing; a different request under the same id is
+    refused and shows nothing of the first (it may be in a space they have
+    since left)."""
+    thread = Thread.objects.filter(created_by=author, client_id=client_id).first()
+    if thread is None:
+        return None
+    first = thread.messages.filter(author=author, client_id=client_id).first()
+    sent_body = body.strip()
+    same_first = _same_body(first, sent_body) if first is not None else not sent_body
+    same = thread.space_id == space.pk and thread.title == title.strip() and same_first
+    if not same:
+        raise _client_id_reused()
+    return thread
+
+
+def do_start_thread(
+    *, space: Space, author: User, title: str, body: str = "", client_id: uuid.UUID | None
+) -> tuple[Thread, bool]:
+    """A thread and its optional first message, stored together or not at
+    all; once per client id, like a post: a retry returns the thread and
+    ``False``. Returns ``(thread, created)``."""
+    if body.strip() and client_id is None:
+        raise refuse("client_id", _("A first message needs a client id."), "required")
+    if client_id is not None:
+        existing = _started_thread(
+            space=space, author=author, client_id=client_id, title=title, body=body
+        )
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            thread = do_create_thread(space=space, author=author, title=title, client_id=client_id)
+            if body.strip():
+                assert client_id is not None
+                do_post_message(
+                    space=space, author=author, body=body, client_id=client_id, thread=thread
+                )
+    except IntegrityError:
+        # The same client id raced in from a second tab or retry: one stored.
+        assert client_id is not None
+        again = _started_thread(
+            space=space, author=author, client_id=client_id, title=title, body=body
+        )
+        if again is None:
+            raise
+        return again, False
+    return thread, True
+
+
+def _same_body(message: Message, body: str) -> bool:
+    """Whether ``body`` is what this message was first posted with (an edit
+    since then does not make the retry a different post)."""
+    first = message.revisions.order_by("replaced_at", "pk").values_list("body", flat=True).first()
+    return (first if first is not None else message.body) == body
 
 
 def do_post_message(
@@ -141,7 +219,7 @@ def do_post_message(
     events.CHECKIN_KEYS)."""
     existing = Message.objects.filter(author=author, client_id=client_id).first()
     if existing is not None:
-        return existing, False
+        return _retried(existing, thread=thread, body=body, parent=parent, as_alias=as_alias), False
     body = _check_body(body)
     if thread.space_id != space.pk:
         raise refuse("thread", _("This thread is not in this space."), "wrong_space")
@@ -188,8 +266,26 @@ def do_post_message(
             _mark_read(author, space, message.pk)
     except IntegrityError:
         # The same client id raced in from a second tab or retry: one stored.
-        return Message.objects.get(author=author, client_id=client_id), False
+        existing = Message.objects.get(author=author, client_id=client_id)
+        return _retried(existing, thread=thread, body=body, parent=parent, as_alias=as_alias), False
     return message, True
+
+
+def _retried(
+    existing: Message, *, thread: Thread, body: str, parent: Message | None, as_alias: bool
+) -> Message:
+    """The stored message, when a retry sends the same post again. The same
+    id with anything else is refused: answering with the stored message would
+    show a post from another thread, perhaps one the person can no longer see."""
+    same = (
+        existing.thread_id == thread.pk
+        and existing.parent_id == (parent.pk if parent is not None else None)
+        and existing.as_alias == as_alias
+        and _same_body(existing, body.strip())
+    )
+    if not same:
+        raise _client_id_reused()
+    return existing
 
 
 def do_edit_message(*, message: Message, editor: User, body: str) -> Message:

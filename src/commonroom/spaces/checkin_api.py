@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -11,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import PageOf, page_of, paged_by_hand
 from commonroom.care.models import COHORT_PHASES, Enrollment, Program
 from commonroom.spaces import access, checkins
 from commonroom.spaces.models import CheckIn
@@ -18,7 +20,6 @@ from commonroom.spaces.models import CheckIn
 router = Router(tags=["check-ins"])
 
 MY_CHECKINS_SHOWN = 100
-STAFF_CHECKINS_SHOWN = 500
 
 
 class CheckInIn(Schema):
@@ -65,13 +66,13 @@ class MyCheckInsOut(Schema):
     checkins: list[CheckInOut]
 
 
-class PersonOut(Schema):
+class CheckInPersonOut(Schema):
     id: int
     display_name: str
 
 
 class StaffCheckInOut(CheckInOut):
-    person: PersonOut
+    person: CheckInPersonOut
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -149,17 +150,22 @@ def my_checkins(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/groups/{group_id}/checkins", response=list[StaffCheckInOut])
-def group_checkins(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
-    """Every check-in of the group's current members, newest first (at most
-    500): for the group's facilitators and the program's admins only."""
+@paged_by_hand
+def group_checkins(request: HttpRequest, group_id: int, **kwargs: Any) -> PageOf:
+    """Every check-in of the group's current members, newest first: for the
+    group's facilitators and the program's admins only. Only the page shown
+    is recorded as read."""
     viewer = _viewer(request)
     group = checkins.access_staffed_group(viewer, group_id)
-    rows = list(
-        checkins.checkins_for_staff(viewer, group=group).select_related("message")[
-            :STAFF_CHECKINS_SHOWN
-        ]
+    shown = page_of(
+        checkins.checkins_for_staff(viewer, group=group).select_related("message"),
+        kwargs["page"],
     )
-    checkins.record_staff_read(viewer, rows, group=group)
-    return [
-        _out(c) | {"person": {"id": c.user_id, "display_name": c.user.display_name}} for c in rows
-    ]
+    checkins.record_staff_read(viewer, shown.items, group=group)
+    return replace(
+        shown,
+        items=[
+            _out(c) | {"person": {"id": c.user_id, "display_name": c.user.display_name}}
+            for c in shown.items
+        ],
+    )

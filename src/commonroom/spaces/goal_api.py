@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,12 +16,11 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import PageOf, page_of, paged_by_hand
 from commonroom.spaces import access, checkins, goals, milestones
 from commonroom.spaces.models import Goal, GoalStatus, Milestone, RecoveryCounter
 
 router = Router(tags=["goals and milestones"])
-
-STAFF_GOALS_SHOWN = 500
 
 
 class GoalIn(Schema):
@@ -82,13 +82,13 @@ class ProgressOut(Schema):
     created_at: str
 
 
-class PersonOut(Schema):
+class GoalPersonOut(Schema):
     id: int
     display_name: str
 
 
 class StaffGoalOut(GoalOut):
-    person: PersonOut
+    person: GoalPersonOut
 
 
 class CounterIn(Schema):
@@ -123,7 +123,7 @@ class MyMilestonesOut(Schema):
     milestones: list[MilestoneOut]
 
 
-class ShareIn(Schema):
+class GoalShareIn(Schema):
     body: str = Field(max_length=20000, description="The post, at most 500 characters.")
     client_id: uuid.UUID
 
@@ -228,16 +228,21 @@ def drop(request: HttpRequest, goal_id: int) -> dict[str, Any]:
 
 
 @router.get("/groups/{group_id}/goals", response=list[StaffGoalOut])
-def group_goals(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
-    """The goals of the group's current members (at most 500), for its
-    facilitators and the program's admins; no check-in counts."""
+@paged_by_hand
+def group_goals(request: HttpRequest, group_id: int, **kwargs: Any) -> PageOf:
+    """The goals of the group's current members, for its facilitators and the
+    program's admins; no check-in counts. Only the page shown is recorded."""
     viewer = _viewer(request)
     group = checkins.access_staffed_group(viewer, group_id)
-    rows = list(goals.goals_for_staff(group).select_related("thread")[:STAFF_GOALS_SHOWN])
-    goals.record_staff_read(viewer, rows, group=group)
-    return [
-        _goal(g) | {"person": {"id": g.user_id, "display_name": g.user.display_name}} for g in rows
-    ]
+    shown = page_of(goals.goals_for_staff(group).select_related("thread"), kwargs["page"])
+    goals.record_staff_read(viewer, shown.items, group=group)
+    return replace(
+        shown,
+        items=[
+            _goal(g) | {"person": {"id": g.user_id, "display_name": g.user.display_name}}
+            for g in shown.items
+        ],
+    )
 
 
 # --- milestones --------------------------------------------------------------------
@@ -281,7 +286,7 @@ def my_milestones(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/milestones/{milestone_id}/share", response=MilestoneOut)
-def share(request: HttpRequest, milestone_id: int, payload: ShareIn) -> dict[str, Any]:
+def share(request: HttpRequest, milestone_id: int, payload: GoalShareIn) -> dict[str, Any]:
     """Posts your celebration once; sharing again returns it unchanged."""
     viewer = _viewer(request)
     milestone = milestones.access_milestone(viewer, milestone_id)

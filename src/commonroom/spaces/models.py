@@ -100,9 +100,15 @@ class Thread(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # Sent by a client that starts the thread, so a retried start finds the
+    # thread it already made; threads the system opens have none.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_activity_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "client_id"], name="thread_client_id"),
+        ]
 
     def __str__(self) -> str:
         return f"thread #{self.pk}"

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonroom.accounts.models import User
-from commonroom.core.audit import AuditAction, record
+from commonroom.core.audit import AuditAction, audited_read, record
 from commonroom.core.validation import refuse
 from commonroom.spaces import access, events
 from commonroom.spaces.actions import message_payload
@@ -159,3 +161,47 @@ def do_add_moderation_note(
         )
         record(actor=by, action=AuditAction.SPACE_MODERATION_NOTE, target=space)
     return note
+
+
+def notes_by_message(message_ids: list[int], *, reader: User) -> dict[int, list[ModerationNote]]:
+    """The staff notes about these messages, oldest first, for a reader the
+    caller checked is a moderator of their space. Notes are staff records
+    about a person, so showing them is an audited read."""
+    notes = list(notes_about(message_ids))
+    found: dict[int, list[ModerationNote]] = {}
+    for note in notes:
+        assert note.message_id is not None
+        found.setdefault(note.message_id, []).append(note)
+    record_notes_read(reader=reader, shown=notes)
+    return found
+
+
+def notes_about(message_ids: list[int]) -> QuerySet[ModerationNote]:
+    return (
+        ModerationNote.objects.filter(message_id__in=message_ids)
+        .select_related("written_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def record_notes_read(*, reader: User, shown: list[ModerationNote]) -> None:
+    if shown:
+        audited_read(
+            reader, action=AuditAction.SPACE_MODERATION_NOTE_READ, detail={"count": len(shown)}
+        )
+
+
+def access_moderated_message(viewer: User | AnonymousUser, message_id: int) -> Message:
+    """A message its space's moderators may act on; to anyone else, not found
+    (the page and the API both ask here)."""
+    message = access.access_message(viewer, message_id)
+    if not access.is_moderator(viewer, message.space):
+        raise Http404
+    return message
+
+
+def access_moderated_thread(viewer: User | AnonymousUser, thread_id: int) -> Thread:
+    thread = access.access_thread(viewer, thread_id)
+    if not access.is_moderator(viewer, thread.space):
+        raise Http404
+    return thread

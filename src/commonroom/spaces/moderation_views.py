@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commonroom.core.http import signed_in_user
 from commonroom.spaces import access, moderation
-from commonroom.spaces.models import Message, ModerationNote, Report
+from commonroom.spaces.models import Message, Report
 
 
 def _back(message_thread_id: int) -> HttpResponse:
@@ -39,10 +39,7 @@ def report(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 def _moderated_message(request: HttpRequest, message_id: int) -> Message:
-    message = access.access_message(request.user, message_id)
-    if not access.is_moderator(request.user, message.space):
-        raise Http404
-    return message
+    return moderation.access_moderated_message(request.user, message_id)
 
 
 @login_required
@@ -58,9 +55,7 @@ def hide(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def lock(request: HttpRequest, thread_id: int) -> HttpResponse:
-    thread = access.access_thread(request.user, thread_id)
-    if not access.is_moderator(request.user, thread.space):
-        raise Http404
+    thread = moderation.access_moderated_thread(request.user, thread_id)
     moderation.do_set_locked(
         thread=thread, by=signed_in_user(request), locked=request.POST.get("locked") != "0"
     )
@@ -103,7 +98,9 @@ def note(request: HttpRequest, message_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Note saved. Only staff of this space can read it."))
+        messages.success(
+            request, _("Note saved. Staff of this space see it under the message and in the queue.")
+        )
     return _back(message.thread_id)
 
 
@@ -118,10 +115,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         .exists()
     ):
         raise Http404
-    notes = ModerationNote.objects.filter(message__in=[r.message for r in reports]).select_related(
-        "written_by"
+    notes = moderation.notes_by_message(
+        [r.message_id for r in reports], reader=signed_in_user(request)
     )
-    return render(request, "spaces/moderation_queue.html", {"reports": reports, "notes": notes})
+    shown = [(report, notes.get(report.message_id, [])) for report in reports]
+    return render(request, "spaces/moderation_queue.html", {"reports": shown})
 
 
 @login_required

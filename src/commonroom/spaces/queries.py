@@ -13,6 +13,7 @@ from commonroom.spaces.actions import shown_author, unread_counts
 from commonroom.spaces.models import (
     Mention,
     Message,
+    ModerationNote,
     Reaction,
     ReactionKind,
     ReadMark,
@@ -54,6 +55,8 @@ class MessageLine:
     parent_id: int | None
     parent_author: str | None
     reactions: list[ReactionButton] = field(default_factory=list)
+    # Staff notes about the message: filled for moderators only.
+    notes: list[ModerationNote] = field(default_factory=list)
 
     @property
     def pk(self) -> int:

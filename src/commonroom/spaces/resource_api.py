@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.spaces import access, resources
 from commonroom.spaces.models import Resource, Space
 
@@ -65,6 +66,7 @@ def _viewer(request: HttpRequest) -> User:
 
 
 @router.get("/spaces/{space_id}/resources", response=list[ResourceOut])
+@paged
 def list_resources(request: HttpRequest, space_id: int) -> list[dict[str, Any]]:
     space = _space(request, space_id)
     return [

@@ -7,9 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from commonroom.api.pagination import paged
 from commonroom.spaces import actions
 from commonroom.spaces.render import to_html
-from commonroom.spaces.search import MAX_QUERY_CHARS, search_messages
+from commonroom.spaces.search import MAX_QUERY_CHARS, MAX_RESULTS, search_messages
 
 router = Router(tags=["spaces"])
 
@@ -23,7 +24,13 @@ class ResultOut(Schema):
     created_at: str
 
 
-@router.get("/search", response=list[ResultOut])
+@router.get(
+    "/search",
+    response=list[ResultOut],
+    description=f"The {MAX_RESULTS} best matches at most, best first, in pages like any list; "
+    "narrow the words to find others.",
+)
+@paged
 def search(
     request: HttpRequest,
     q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS),  # type: ignore[type-arg]

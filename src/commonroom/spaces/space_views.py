@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commonroom.core.http import is_htmx, signed_in_user
 from commonroom.core.validation import field_errors, refuse
-from commonroom.spaces import access, actions, events, queries
+from commonroom.spaces import access, actions, events, moderation, queries
 from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Stream, Thread
 
 View = Callable[..., HttpResponse]
@@ -89,7 +88,9 @@ def _render_space(
         "errors": errors or {},
         "title": request.POST.get("title", ""),
         "body": request.POST.get("body", ""),
-        "client_id": request.POST.get("client_id") or uuid.uuid4(),
+        # A refused id gets a fresh one, so sending the form again can work.
+        "client_id": (None if "client_id" in (errors or {}) else request.POST.get("client_id"))
+        or uuid.uuid4(),
         "max_chars": MESSAGE_MAX_CHARS,
     }
     return render(request, "spaces/space.html", context, status=status)
@@ -108,21 +109,14 @@ def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
 def create_thread(request: HttpRequest, space_id: int) -> HttpResponse:
     space = access.access_space(request.user, space_id)
     user = signed_in_user(request)
-    body = request.POST.get("body", "")
     try:
-        # A thread and its first message are stored together or not at all.
-        with transaction.atomic():
-            thread = actions.do_create_thread(
-                space=space, author=user, title=request.POST.get("title", "")
-            )
-            if body.strip():
-                actions.do_post_message(
-                    space=space,
-                    author=user,
-                    body=body,
-                    client_id=client_id_of(request.POST.get("client_id")),
-                    thread=thread,
-                )
+        thread, _created = actions.do_start_thread(
+            space=space,
+            author=user,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+            client_id=client_id_of(request.POST.get("client_id")),
+        )
     except ValidationError as exc:
         return _render_space(request, space_id, errors=field_errors(exc), status=422)
     return redirect("thread", thread_id=thread.pk)
@@ -138,6 +132,10 @@ def _thread_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
     # sent again from the log, and the page skips a message it already shows.
     position = events.last_position(thread.space.stream_key)
     lines = queries.thread_lines(thread, user, moderator=moderator)
+    if moderator:
+        notes = moderation.notes_by_message([line.pk for line in lines], reader=user)
+        for line in lines:
+            line.notes = notes.get(line.pk, [])
     return {
         "thread": thread,
         "space": thread.space,
@@ -203,9 +201,7 @@ def post_message(request: HttpRequest, thread_id: int) -> HttpResponse:
     errors: dict[str, str] = {}
     message: Message | None = None
     try:
-        parent = None
-        if request.POST.get("parent"):
-            parent = _parent(request, thread)
+        parent = access.reply_parent(thread, request.POST.get("parent"))
         message, _created = actions.do_post_message(
             space=thread.space,
             author=user,
@@ -233,18 +229,6 @@ def post_message(request: HttpRequest, thread_id: int) -> HttpResponse:
     if errors:
         response[REFUSED_HEADER] = "1"
     return response
-
-
-def _parent(request: HttpRequest, thread: Thread) -> Message:
-    raw = request.POST.get("parent", "")
-    parent = (
-        Message.objects.filter(pk=int(raw), thread=thread, hidden_at__isnull=True).first()
-        if raw.isdigit()
-        else None
-    )
-    if parent is None:
-        raise refuse("parent", _("The message you replied to is not in this thread."), "invalid")
-    return parent
 
 
 # --- one message ----------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_decline_with_a_kind_message_over_api(
     asked = api_as(participant).post(f"/affinity/groups/{affinity.pk}/requests", {"note": ""})
     assert asked.status_code == 201
     request_id = asked.json()["id"]
-    assert api_as(affinity_lead).get("/affinity/queue").json()[0]["id"] == request_id
+    assert api_as(affinity_lead).get("/affinity/queue").json()["items"][0]["id"] == request_id
     decided = api_as(affinity_lead).post(
         f"/affinity/requests/{request_id}/decision",
         {"approve": False, "message": "The group is full this month; ask again in June."},
@@ -110,7 +110,7 @@ def test_decline_with_a_kind_message_over_api(
     assert decided.status_code == 200
     assert decided.json()["status"] == "declined"
     assert not _is_member(participant, affinity_group)
-    mine = api_as(participant).get("/affinity/me/requests").json()
+    mine = api_as(participant).get("/affinity/me/requests").json()["items"]
     assert mine[0]["decision_message"].startswith("The group is full")
     page = _client(participant).get(f"/affinity/{affinity.pk}/").content.decode()
     assert "ask again in June" in page
@@ -211,7 +211,7 @@ def test_only_the_groups_leads_and_admins_decide(
     assert refused.status_code == 404
     html = _client(who).post(f"/affinity/requests/{request_id}/decide/", {"decision": "approve"})
     assert html.status_code == 404
-    assert api_as(who).get("/affinity/queue").json() == []
+    assert api_as(who).get("/affinity/queue").json()["items"] == []
     assert not _is_member(participant, affinity_group)
 
 

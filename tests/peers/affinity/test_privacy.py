@@ -59,8 +59,8 @@ def test_members_and_staff_see_who_belongs(
     assert SECRET_MEMBER in page
     listed = api_as(_as(request, persona)).get(f"/affinity/groups/{affinity.pk}/members")
     assert listed.status_code == 200
-    assert {m["display_name"] for m in listed.json()} == {"Sam", SECRET_MEMBER}
-    assert set(listed.json()[0]) == {"id", "display_name", "pronouns"}
+    assert {m["display_name"] for m in listed.json()["items"]} == {"Sam", SECRET_MEMBER}
+    assert set(listed.json()["items"][0]) == {"id", "display_name", "pronouns"}
 
 
 @pytest.mark.parametrize("persona", NON_MEMBERS)
@@ -109,7 +109,9 @@ def test_anonymous_gets_nothing(
 def test_who_sees_the_catalogue(
     request: pytest.FixtureRequest, affinity: AffinityGroup, api_as: Api, persona: str, sees: bool
 ) -> None:
-    names = [g["name"] for g in api_as(_as(request, persona)).get("/affinity/groups").json()]
+    names = [
+        g["name"] for g in api_as(_as(request, persona)).get("/affinity/groups").json()["items"]
+    ]
     assert ("LGBTQ+" in names) is sees
     status = _html(request, persona).get(f"/affinity/{affinity.pk}/").status_code
     assert status == (200 if sees else 404)
@@ -118,8 +120,10 @@ def test_who_sees_the_catalogue(
 def test_participants_see_only_running_groups(
     affinity: AffinityGroup, participant: User, admin: User, api_as: Api
 ) -> None:
-    assert [g["key"] for g in api_as(participant).get("/affinity/groups").json()] == ["lgbtq"]
-    assert len(api_as(admin).get("/affinity/groups").json()) == 10
+    assert [g["key"] for g in api_as(participant).get("/affinity/groups").json()["items"]] == [
+        "lgbtq"
+    ]
+    assert len(api_as(admin).get("/affinity/groups").json()["items"]) == 10
 
 
 @pytest.mark.parametrize("persona", [*NON_MEMBERS, "participant", "affinity_lead"])
@@ -243,7 +247,7 @@ def test_sessions_of_the_group_are_hidden(
     api = api_as(_as(request, persona))
     assert api.get(f"/sessions/{affinity_session.pk}").status_code == 404
     assert api.get(f"/sessions/{affinity_session.pk}/attendance").status_code == 404
-    assert affinity_session.pk not in [s["id"] for s in api.get("/sessions").json()]
+    assert affinity_session.pk not in [s["id"] for s in api.get("/sessions").json()["items"]]
 
 
 def test_the_catalogue_shows_when_but_not_who(
@@ -285,13 +289,13 @@ def test_spaces_and_search_are_closed_to_non_members(
     client = _html(request, persona)
     api = api_as(_as(request, persona))
     assert affinity_space.name not in client.get("/spaces/").content.decode()
-    assert affinity_space.pk not in [s["id"] for s in api.get("/spaces").json()]
+    assert affinity_space.pk not in [s["id"] for s in api.get("/spaces").json()["items"]]
     assert client.get(f"/spaces/{affinity_space.pk}/").status_code == 404
     assert client.get(f"/threads/{thread.pk}/").status_code == 404
     assert api.get(f"/spaces/{affinity_space.pk}").status_code == 404
     assert api.get(f"/spaces/{affinity_space.pk}/events").status_code == 404
     assert api.get(f"/threads/{thread.pk}/messages").status_code == 404
-    assert api.get("/search?q=zebrafish").json() == []
+    assert api.get("/search?q=zebrafish").json()["items"] == []
     _no_member_in(client.get("/search/?q=zebrafish").content.decode(), "zebrafish evening")
     posted = api.post(
         f"/threads/{thread.pk}/messages", {"body": "@Kai hi", "client_id": str(uuid.uuid4())}
@@ -303,7 +307,7 @@ def test_a_member_finds_their_groups_messages(
     affinity_space: Space, thread: Thread, participant: User, kai: User, api_as: Api
 ) -> None:
     _post(affinity_space, thread, participant, "zebrafish evening with @Kai")
-    assert len(api_as(kai).get("/search?q=zebrafish").json()) == 1
+    assert len(api_as(kai).get("/search?q=zebrafish").json()["items"]) == 1
 
 
 def test_mentions_resolve_only_among_members_and_staff(
@@ -366,11 +370,11 @@ def test_the_catalogue_costs_the_same_queries_for_few_groups_or_many(
 
     api = api_as(admin)
     with CaptureQueriesContext(connection) as few:
-        assert len(api.get("/affinity/groups").json()) == 10
+        assert len(api.get("/affinity/groups").json()["items"]) == 10
     for n in range(5):
         do_create_affinity_group(
             program=program, name=f"Extra {n}", description="", created_by=admin
         )
     with CaptureQueriesContext(connection) as many:
-        assert len(api.get("/affinity/groups").json()) == 15
+        assert len(api.get("/affinity/groups").json()["items"]) == 15
     assert len(many) == len(few)

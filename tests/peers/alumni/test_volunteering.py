@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from commonroom.accounts.models import User
 from commonroom.care.models import Phase, Program
@@ -57,6 +58,23 @@ def test_spots_are_enforced(
     assert not VolunteerSignup.objects.filter(user=another_alumnus).exists()
     listed = api_as(another_alumnus).get(f"/alumni/opportunities/{game_night_host.pk}").json()
     assert listed["spots_left"] == 0
+
+
+def test_page_lists_and_api_agree_on_spots_left(
+    api_as: ApiAs,
+    game_night_host: VolunteerOpportunity,
+    alumnus: User,
+    another_alumnus: User,
+) -> None:
+    api_as(alumnus).post(f"/alumni/opportunities/{game_night_host.pk}/signup")
+    api = api_as(another_alumnus)
+    one = api.get(f"/alumni/opportunities/{game_night_host.pk}").json()
+    (listed,) = api.get("/alumni/opportunities").json()["items"]
+    assert one["spots_left"] == listed["spots_left"] == 0
+    client = Client()
+    client.force_login(another_alumnus)
+    page = client.get(f"/alumni/opportunities/{game_night_host.pk}/").content.decode()
+    assert "0 spots left" in page
 
 
 def test_withdrawing_frees_the_spot_and_signing_up_again_reuses_the_row(
@@ -156,5 +174,5 @@ def test_a_closed_opportunity_refuses_signups_and_keeps_those_in(
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "closed"
     assert game_night_host.pk not in {
-        o["id"] for o in api_as(another_alumnus).get("/alumni/opportunities").json()
+        o["id"] for o in api_as(another_alumnus).get("/alumni/opportunities").json()["items"]
     }

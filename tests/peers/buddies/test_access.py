@@ -88,7 +88,7 @@ def test_the_pair_space_and_its_check_ins_over_api(
     assert api.get(f"/spaces/{pair.space_id}").status_code == (200 if allowed else 404)
     response = api.get(f"/threads/{buddy_checkin.message.thread_id}")
     assert response.status_code == (200 if allowed else 404)
-    listed = {s["id"] for s in api.get("/spaces").json()}
+    listed = {s["id"] for s in api.get("/spaces").json()["items"]}
     assert (pair.space_id in listed) is allowed
 
 
@@ -182,7 +182,7 @@ def test_other_facilitator_sees_no_pair_of_another_group(
 ) -> None:
     html = client_for(other_facilitator).get("/buddies/staff/").content.decode()
     assert "Kim" not in html
-    assert api_as(other_facilitator).get("/buddies/health").json() == []
+    assert api_as(other_facilitator).get("/buddies/health").json()["items"] == []
 
 
 def test_facilitator_sees_pair_health(
@@ -191,7 +191,7 @@ def test_facilitator_sees_pair_health(
     html = client_for(facilitator).get("/buddies/staff/").content.decode()
     assert "Kim" in html
     assert f'data-pair="{pair.pk}"' in html
-    (row,) = api_as(facilitator).get("/buddies/health").json()
+    (row,) = api_as(facilitator).get("/buddies/health").json()["items"]
     assert row["id"] == pair.pk
 
 

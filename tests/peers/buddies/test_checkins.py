@@ -41,7 +41,7 @@ def test_a_buddy_check_in_over_the_api_lands_in_the_pair_space(
     assert response.status_code == 201
     message = Message.objects.get(pk=response.json()["message_id"])
     assert message.space_id == pair.space_id
-    messages = api_as(buddy).get(f"/threads/{message.thread_id}/messages").json()
+    messages = api_as(buddy).get(f"/threads/{message.thread_id}/messages").json()["items"]
     assert "the evening walk" in str(messages)
 
 

@@ -170,7 +170,7 @@ def test_an_alias_post_never_carries_the_badge(
     live = _authors(space.stream_key)
     assert [a["peer_mentor"] for a in live] == [True, False]
     assert [a["alias"] for a in live] == [False, True]
-    listed = api_as(mentor).get(f"/threads/{thread.pk}/messages").json()
+    listed = api_as(mentor).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert [m["author"]["peer_mentor"] for m in listed] == [True, False]
 
 
@@ -181,7 +181,7 @@ def test_the_message_api_marks_the_mentors_messages(
     thread = space_actions.do_create_thread(space=space, author=mentor, title="Welcome")
     _post(space, thread, mentor, "Hi, glad to meet you")
     _post(space, thread, participant, "Hi!")
-    listed = api_as(participant).get(f"/threads/{thread.pk}/messages").json()
+    listed = api_as(participant).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert [(m["author"]["name"], m["author"]["peer_mentor"]) for m in listed] == [
         ("Jo", True),
         ("Sam", False),

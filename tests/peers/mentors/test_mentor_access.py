@@ -125,7 +125,7 @@ def test_mentor_reads_what_the_mentee_shared_in_their_space(
     thread = mentorship.space.threads.get()
     html = mentor_client.get(f"/threads/{thread.pk}/").content.decode()
     assert "Rough evening, but I went to a meeting." in html
-    messages = api_as(mentor).get(f"/threads/{thread.pk}/messages").json()
+    messages = api_as(mentor).get(f"/threads/{thread.pk}/messages").json()["items"]
     assert "Rough evening" in str(messages)
 
 

@@ -32,6 +32,9 @@ def do_invite_person(
     email = email.strip().lower()
     if role not in Role.values:
         raise refuse("role", _("Choose one of the listed roles."), "invalid_role")
+    # The language the invitation email is written in, and the new account's.
+    if language not in dict(settings.LANGUAGES):
+        raise refuse("language", _("Choose one of the listed languages."), "invalid_language")
     if ProgramRole.objects.filter(program=program, user__email__iexact=email).exists():
         raise refuse("email", _("This person already belongs to this program."), "already_member")
     now = timezone.now()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commonroom.accounts.models import User
 from commonroom.care import access as care_access
+from commonroom.care import queries
 from commonroom.care.actions import (
     do_add_do_not_pair,
     do_link_couple,
@@ -22,7 +23,6 @@ from commonroom.care.actions import (
 from commonroom.care.forms import CoupleForm, DoNotPairForm
 from commonroom.care.models import CouplePolicy
 from commonroom.care.views.common import errors_into_form
-from commonroom.core.audit import AuditAction, audited_read
 
 
 @login_required
@@ -105,15 +105,8 @@ def do_not_pair(request: HttpRequest, program_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Added to the do-not-pair list."))
             return redirect("do_not_pair", program_id=program.pk)
-    entries = list(program.do_not_pair.select_related("person_a", "person_b").order_by("pk"))
-    if entries:
-        # Reading the reasons is a read of protected data.
-        audited_read(
-            request.user,
-            action=AuditAction.DO_NOT_PAIR_LIST,
-            obj=program,
-            detail={"count": len(entries)},
-        )
+    assert isinstance(request.user, User)
+    entries = queries.do_not_pair_entries(program=program, reader=request.user)
     return render(
         request,
         "care/do_not_pair.html",

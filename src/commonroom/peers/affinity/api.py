@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import PageOf, page_of, paged, paged_by_hand
 from commonroom.care import access as care_access
 from commonroom.peers.affinity import access, actions, queries
 from commonroom.peers.affinity.models import AffinityGroup, JoinRequest, RequestStatus
@@ -76,6 +78,7 @@ def _entry_out(entry: AffinityGroup) -> dict[str, Any]:
 
 
 @router.get("/affinity/groups", response=list[AffinityOut], summary="The affinity catalogue")
+@paged
 def list_groups(request: HttpRequest) -> list[dict[str, Any]]:
     return [_line_out(line) for line in queries.catalogue_for(request.user)]
 
@@ -91,6 +94,7 @@ def group_detail(request: HttpRequest, affinity_id: int) -> dict[str, Any]:
     response=list[MemberOut],
     summary="Who belongs: for the group's members and staff only",
 )
+@paged
 def group_members(request: HttpRequest, affinity_id: int) -> list[queries.Member]:
     return queries.members_of(access.access_members_of(request.user, affinity_id))
 
@@ -112,6 +116,7 @@ def leave(request: HttpRequest, affinity_id: int) -> HttpResponse:
 
 
 @router.get("/affinity/me/requests", response=list[JoinRequestOut])
+@paged
 def my_requests(request: HttpRequest) -> list[dict[str, Any]]:
     mine = JoinRequest.objects.filter(person_id=_viewer(request).pk).order_by("-created_at")
     return [_request_out(r) for r in mine]
@@ -126,19 +131,27 @@ def withdraw(request: HttpRequest, request_id: int) -> dict[str, Any]:
 
 
 @router.get("/affinity/queue", response=list[QueueItemOut], summary="Requests the caller decides")
-def decision_queue(request: HttpRequest) -> list[dict[str, Any]]:
-    pending = list(access.decidable_requests(request.user).filter(status=RequestStatus.PENDING))
-    actions.record_queue_read(viewer=_viewer(request), requests=pending)
-    return [
-        {
-            **_request_out(r),
-            "person_id": r.person_id,
-            "display_name": r.person.display_name,
-            "note": r.note,
-            "affinity_name": r.affinity.shown_name,
-        }
-        for r in pending
-    ]
+@paged_by_hand
+def decision_queue(request: HttpRequest, **kwargs: Any) -> PageOf:
+    shown = page_of(
+        access.decidable_requests(request.user).filter(status=RequestStatus.PENDING),
+        kwargs["page"],
+    )
+    # The notes on this page are what was read; those on later pages are not.
+    actions.record_queue_read(viewer=_viewer(request), requests=shown.items)
+    return replace(
+        shown,
+        items=[
+            {
+                **_request_out(r),
+                "person_id": r.person_id,
+                "display_name": r.person.display_name,
+                "note": r.note,
+                "affinity_name": r.affinity.shown_name,
+            }
+            for r in shown.items
+        ],
+    )
 
 
 @router.post("/affinity/requests/{request_id}/decision", response=JoinRequestOut)
@@ -154,6 +167,7 @@ def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> dict[s
 
 
 @router.get("/affinity/programs/{program_id}/catalogue", response=list[EntryOut])
+@paged
 def program_catalogue(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     program = care_access.access_program(request.user, program_id)
     entries = program.affinity_groups.select_related("group").order_by("position", "name")

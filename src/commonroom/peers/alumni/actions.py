@@ -17,6 +17,7 @@ from commonroom.core.audit import AuditAction, record
 from commonroom.core.validation import refuse
 from commonroom.gatherings.fields import choice_field, optional_int, text_field
 from commonroom.meetings import schedule
+from commonroom.peers.alumni import queries
 from commonroom.peers.alumni.models import (
     DESCRIPTION_MAX_CHARS,
     HOLDING,
@@ -110,12 +111,12 @@ def do_sign_up(*, opportunity: VolunteerOpportunity, user: User) -> VolunteerSig
     with transaction.atomic():
         # The opportunity's row lock serialises sign-ups, so two people
         # cannot both take the last spot.
-        VolunteerOpportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
+        # Counted afresh on the locked row, never from a list's annotation.
+        locked = VolunteerOpportunity.objects.select_for_update().get(pk=opportunity.pk)
         signup = VolunteerSignup.objects.filter(opportunity=opportunity, user=user).first()
         if signup is not None and signup.status in HOLDING:
             return signup
-        taken = VolunteerSignup.objects.filter(opportunity=opportunity, status__in=HOLDING).count()
-        if taken >= opportunity.spots:
+        if queries.spots_left(locked) == 0:
             raise refuse(None, _("Every spot is taken."), "full")
         if signup is None:
             signup = VolunteerSignup.objects.create(

@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import paged
 from commonroom.care.models import Program
 from commonroom.core.validation import refuse
 from commonroom.gatherings.api import gathering_out
-from commonroom.peers.alumni import access, actions
-from commonroom.peers.alumni.models import HOLDING, VolunteerOpportunity, VolunteerSignup
+from commonroom.peers.alumni import access, actions, queries
+from commonroom.peers.alumni.models import VolunteerOpportunity, VolunteerSignup
 from commonroom.peers.alumni.schemas import (
+    AlumniSettingsIn,
+    AlumniSettingsOut,
     OpportunityIn,
     OpportunityOut,
     ProgramNetworkOut,
-    SettingsIn,
-    SettingsOut,
     SignupOut,
     StaffSignupOut,
 )
@@ -56,14 +57,13 @@ def _opportunity(
 
 
 def _one(opportunity: VolunteerOpportunity, viewer: User) -> dict[str, Any]:
-    taken = VolunteerSignup.objects.filter(opportunity=opportunity, status__in=HOLDING).count()
     mine = (
         VolunteerSignup.objects.filter(opportunity=opportunity, user=viewer)
         .values_list("status", flat=True)
         .first()
     )
     return _opportunity(
-        opportunity, viewer, spots_left=max(opportunity.spots - taken, 0), my_status=mine
+        opportunity, viewer, spots_left=queries.spots_left(opportunity), my_status=mine
     )
 
 
@@ -77,6 +77,7 @@ def _signup(signup: VolunteerSignup) -> dict[str, Any]:
 
 
 @router.get("/alumni", response=list[ProgramNetworkOut])
+@paged
 def network(request: HttpRequest) -> list[dict[str, Any]]:
     """Your alumni networks (or, for staff, those of your programs): alumni
     spaces, upcoming gatherings, open volunteer opportunities, the policy."""
@@ -114,6 +115,7 @@ def network(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/alumni/opportunities", response=list[OpportunityOut])
+@paged
 def list_opportunities(request: HttpRequest) -> list[dict[str, Any]]:
     viewer = _viewer(request)
     items = open_opportunities(viewer, access.network_program_ids(viewer), now=timezone.now())
@@ -166,6 +168,7 @@ def close(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
 
 
 @router.get("/alumni/opportunities/{opportunity_id}/signups", response=list[StaffSignupOut])
+@paged
 def signups(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """Staff of the program: who signed up (display names only)."""
     viewer = _viewer(request)
@@ -183,15 +186,17 @@ def confirm(request: HttpRequest, signup_id: int) -> dict[str, Any]:
     return _signup(actions.do_confirm_signup(signup=signup, confirmed_by=viewer))
 
 
-@router.get("/alumni/programs/{program_id}/settings", response=SettingsOut)
+@router.get("/alumni/programs/{program_id}/settings", response=AlumniSettingsOut)
 def get_settings(request: HttpRequest, program_id: int) -> dict[str, Any]:
     viewer = _viewer(request)
     program = access.access_network_program(viewer, program_id, for_settings=True)
     return {"program_id": program.pk, "alumni_access_months": access.access_months(program.pk)}
 
 
-@router.put("/alumni/programs/{program_id}/settings", response=SettingsOut)
-def put_settings(request: HttpRequest, program_id: int, payload: SettingsIn) -> dict[str, Any]:
+@router.put("/alumni/programs/{program_id}/settings", response=AlumniSettingsOut)
+def put_settings(
+    request: HttpRequest, program_id: int, payload: AlumniSettingsIn
+) -> dict[str, Any]:
     """Program admins: how long alumni stay in the network."""
     viewer = _viewer(request)
     program = access.access_network_program(viewer, program_id, for_settings=True)

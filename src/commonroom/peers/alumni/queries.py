@@ -11,7 +11,7 @@ from django.utils import timezone
 from commonroom.accounts.models import User
 from commonroom.care.models import STAFF_ROLES, Enrollment, Phase, Program, ProgramRole
 from commonroom.peers.alumni.access import access_ends_at, access_months
-from commonroom.peers.alumni.models import HOLDING, VolunteerOpportunity
+from commonroom.peers.alumni.models import HOLDING, VolunteerOpportunity, VolunteerSignup
 
 
 def current_alumni_ids(program: Program, *, now: datetime | None = None) -> set[int]:
@@ -39,3 +39,17 @@ def with_holding_counts(
     opportunities: QuerySet[VolunteerOpportunity],
 ) -> QuerySet[VolunteerOpportunity]:
     return opportunities.annotate(taken=Count("signups", filter=Q(signups__status__in=HOLDING)))
+
+
+def taken_spots(opportunity: VolunteerOpportunity) -> int:
+    """Spots held by sign-ups that still count (HOLDING): the number the
+    sign-up action checks, and what every list shows as taken."""
+    annotated = getattr(opportunity, "taken", None)
+    if annotated is not None:
+        return int(annotated)
+    return VolunteerSignup.objects.filter(opportunity=opportunity, status__in=HOLDING).count()
+
+
+def spots_left(opportunity: VolunteerOpportunity) -> int:
+    """Never below zero: staff may lower the spots under those taken."""
+    return max(opportunity.spots - taken_spots(opportunity), 0)

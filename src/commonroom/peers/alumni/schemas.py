@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from commonroom.gatherings.schemas import GatheringOut
 
 
-class SpaceOut(Schema):
+class AlumniSpaceOut(Schema):
     id: int
     name: str
 
@@ -34,7 +34,7 @@ class ProgramNetworkOut(Schema):
     alumni_access_months: int = Field(description="0: for as long as the program keeps it.")
     my_access_ends_at: dt.datetime | None = Field(description="For alumni; null: no end.")
     is_staff: bool
-    alumni_spaces: list[SpaceOut]
+    alumni_spaces: list[AlumniSpaceOut]
     gatherings: list[GatheringOut]
     opportunities: list[OpportunityOut]
 
@@ -63,10 +63,10 @@ class StaffSignupOut(SignupOut):
     display_name: str
 
 
-class SettingsIn(Schema):
+class AlumniSettingsIn(Schema):
     alumni_access_months: int = Field(description="0 to 600; 0 keeps alumni indefinitely.")
 
 
-class SettingsOut(Schema):
+class AlumniSettingsOut(Schema):
     program_id: int
     alumni_access_months: int

@@ -25,7 +25,6 @@ from commonroom.core.validation import field_errors
 from commonroom.gatherings import queries as gathering_queries
 from commonroom.peers.alumni import access, actions, queries
 from commonroom.peers.alumni.models import (
-    HOLDING,
     VolunteerKind,
     VolunteerOpportunity,
     VolunteerSignup,
@@ -53,7 +52,7 @@ def open_opportunities(
     return [
         {
             "opportunity": o,
-            "spots_left": max(o.spots - o.taken, 0),  # type: ignore[attr-defined]
+            "spots_left": queries.spots_left(o),
             "my_status": mine.get(o.pk),
         }
         for o in found
@@ -165,14 +164,13 @@ def _opportunity_context(
         list(opportunity.signups.select_related("user").order_by("created_at")) if is_staff else []
     )
     mine = VolunteerSignup.objects.filter(opportunity=opportunity, user=user).first()
-    taken = VolunteerSignup.objects.filter(opportunity=opportunity, status__in=HOLDING).count()
     return {
         "opportunity": opportunity,
         "is_staff": is_staff,
         "can_sign_up": opportunity.program_id in access.alumni_program_ids(user),
         "signups": signups,
         "mine": mine,
-        "spots_left": max(opportunity.spots - taken, 0),
+        "spots_left": queries.spots_left(opportunity),
         "errors": errors or {},
     }
 

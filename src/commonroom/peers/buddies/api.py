@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
+from commonroom.api.pagination import paged
 from commonroom.care.models import Program
 from commonroom.peers.buddies import access, actions, pool, queries, why
 from commonroom.peers.buddies.actions import SEED_MAX
@@ -20,7 +21,7 @@ from commonroom.spaces.checkins import checkin_program
 router = Router(tags=["buddies"])
 
 
-class PersonOut(Schema):
+class BuddyPersonOut(Schema):
     id: int
     display_name: str
     pronouns: str
@@ -31,11 +32,11 @@ class PairOut(Schema):
     space_id: int
     rhythm: str = Field(description="daily or every_other_day")
     formed_at: dt.datetime
-    buddies: list[PersonOut] = Field(description="The others in the pair: name and pronouns.")
+    buddies: list[BuddyPersonOut] = Field(description="The others in the pair: name and pronouns.")
     why: list[str] = Field(description="Why you were matched, in plain words.")
 
 
-class RequestOut(Schema):
+class BuddyRequestOut(Schema):
     id: int
     kind: str
     created_at: dt.datetime
@@ -43,7 +44,7 @@ class RequestOut(Schema):
 
 class MyBuddyOut(Schema):
     consenting: bool
-    request: RequestOut | None
+    request: BuddyRequestOut | None
     pair: PairOut | None
     ended_pair_id: int | None = Field(
         description="Set when your buddy ended your last pairing: you are offered a new buddy."
@@ -60,23 +61,23 @@ class RhythmIn(Schema):
 
 
 class ProposedGroupOut(Schema):
-    members: list[PersonOut]
+    members: list[BuddyPersonOut]
     explanation: dict[str, float] = Field(description="Points per factor (names only).")
     total: float
 
 
-class PreviewOut(Schema):
+class BuddyPreviewOut(Schema):
     program_id: int
     group_id: int | None
     seed: int
     fingerprint: str = Field(description="Send back to confirm; a changed pool refuses it.")
     pairs: list[ProposedGroupOut]
     trios: list[ProposedGroupOut]
-    offer_mentor: list[PersonOut]
-    not_eligible: list[PersonOut]
+    offer_mentor: list[BuddyPersonOut]
+    not_eligible: list[BuddyPersonOut]
 
 
-class ConfirmIn(Schema):
+class BuddyConfirmIn(Schema):
     scope: str = Field(description="program or group")
     scope_id: int
     seed: int = Field(ge=0, le=SEED_MAX)
@@ -92,7 +93,7 @@ class RunOut(Schema):
 
 
 class MemberHealthOut(Schema):
-    person: PersonOut
+    person: BuddyPersonOut
     kept: int
     expected: int
     repeated_misses: bool
@@ -203,7 +204,7 @@ def _groups_out(proposal: pool.Proposal, groups: Any) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/buddies/pairings/preview", response=PreviewOut)
+@router.get("/buddies/pairings/preview", response=BuddyPreviewOut)
 def preview(request: HttpRequest, scope: str, scope_id: int, seed: int = 0) -> dict[str, Any]:
     """A proposal for a program (admins) or a therapy group's cohort
     (its facilitators, the program's admins). Nothing is saved."""
@@ -227,7 +228,7 @@ def preview(request: HttpRequest, scope: str, scope_id: int, seed: int = 0) -> d
 
 
 @router.post("/buddies/pairings", response={201: RunOut})
-def confirm(request: HttpRequest, payload: ConfirmIn) -> tuple[int, Any]:
+def confirm(request: HttpRequest, payload: BuddyConfirmIn) -> tuple[int, Any]:
     """Forms the previewed pairs; 409 ``stale_preview`` if the pool changed
     or the preview was already confirmed."""
     viewer = _viewer(request)
@@ -248,6 +249,7 @@ def confirm(request: HttpRequest, payload: ConfirmIn) -> tuple[int, Any]:
 
 
 @router.get("/buddies/health", response=list[PairHealthOut])
+@paged
 def health(request: HttpRequest) -> list[dict[str, Any]]:
     """Pairs of the groups you run (or the programs you administer)."""
     viewer = _viewer(request)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from ninja import Router
 
 from commonroom.accounts.models import User
+from commonroom.api.pagination import paged
 from commonroom.care.models import Program
 from commonroom.core.validation import refuse
 from commonroom.matching.mentors import MENTOR_FACTOR_LABELS
@@ -26,16 +27,16 @@ from commonroom.peers.mentors.schemas import (
     ApplyIn,
     ConcernIn,
     ConcernOut,
-    ConfirmIn,
+    MentorProfilePatch,
+    MentorRosterLineOut,
+    MentorSettingsIn,
+    MentorSettingsOut,
+    MentorshipConfirmIn,
     MentorshipOut,
-    PreviewOut,
+    MentorshipPreviewOut,
+    MentorshipRequestOut,
     ProfileOut,
-    ProfilePatch,
     RequestIn,
-    RequestOut,
-    RosterLineOut,
-    SettingsIn,
-    SettingsOut,
     SignIn,
     StateIn,
     TopicIn,
@@ -98,6 +99,7 @@ def _profile(profile: MentorProfile) -> dict[str, Any]:
 
 
 @router.get("/mentors/me", response=list[ProfileOut], summary="The caller's mentor profiles")
+@paged
 def my_profiles(request: HttpRequest) -> list[dict[str, Any]]:
     return [_profile(p) for p in access.my_profiles(_viewer(request))]
 
@@ -121,7 +123,9 @@ def get_profile(request: HttpRequest, profile_id: int) -> dict[str, Any]:
 
 
 @router.patch("/mentors/profiles/{profile_id}", response=ProfileOut)
-def update_profile(request: HttpRequest, profile_id: int, payload: ProfilePatch) -> dict[str, Any]:
+def update_profile(
+    request: HttpRequest, profile_id: int, payload: MentorProfilePatch
+) -> dict[str, Any]:
     user = _viewer(request)
     profile = access.access_profile(user, profile_id)
     if profile.user_id != user.pk:
@@ -169,7 +173,8 @@ def change_state(request: HttpRequest, profile_id: int, payload: StateIn) -> dic
     return _profile(profile)
 
 
-@router.get("/mentors/programs/{program_id}/roster", response=list[RosterLineOut])
+@router.get("/mentors/programs/{program_id}/roster", response=list[MentorRosterLineOut])
+@paged
 def roster(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     program = access.access_program_as_mentor_staff(_viewer(request), program_id)
     mentors = peer_mentor_ids()
@@ -188,9 +193,9 @@ def roster(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.put("/mentors/programs/{program_id}/settings", response=SettingsOut)
+@router.put("/mentors/programs/{program_id}/settings", response=MentorSettingsOut)
 def put_settings(
-    request: HttpRequest, program_id: int, payload: SettingsIn
+    request: HttpRequest, program_id: int, payload: MentorSettingsIn
 ) -> MentorProgramSettings:
     user = _viewer(request)
     program = access.access_program_as_mentor_staff(user, program_id)
@@ -199,7 +204,7 @@ def put_settings(
     )
 
 
-@router.get("/mentors/programs/{program_id}/matching", response=PreviewOut)
+@router.get("/mentors/programs/{program_id}/matching", response=MentorshipPreviewOut)
 def preview(request: HttpRequest, program_id: int) -> dict[str, Any]:
     program = access.access_program_as_mentor_staff(_viewer(request), program_id)
     result = queries.preview(program)
@@ -220,7 +225,9 @@ def preview(request: HttpRequest, program_id: int) -> dict[str, Any]:
 
 
 @router.post("/mentors/programs/{program_id}/matching", response={201: list[MentorshipOut]})
-def confirm(request: HttpRequest, program_id: int, payload: ConfirmIn) -> tuple[int, list[Any]]:
+def confirm(
+    request: HttpRequest, program_id: int, payload: MentorshipConfirmIn
+) -> tuple[int, list[Any]]:
     user = _viewer(request)
     program = access.access_program_as_mentor_staff(user, program_id)
     created = actions.do_confirm_matching(
@@ -248,6 +255,7 @@ def _mentorship(mentorship: Mentorship, viewer: User) -> dict[str, Any]:
 
 
 @router.get("/mentors/mentorships", response=list[MentorshipOut], summary="The caller's own")
+@paged
 def my_mentorships(request: HttpRequest) -> list[dict[str, Any]]:
     user = _viewer(request)
     items = queries.my_mentorships_as_mentor(user) + queries.my_mentorship_as_mentee(user)
@@ -282,12 +290,15 @@ def concern(
     return 201, {"raised": True}
 
 
-@router.get("/mentors/requests", response=list[RequestOut], summary="The caller's requests")
+@router.get(
+    "/mentors/requests", response=list[MentorshipRequestOut], summary="The caller's requests"
+)
+@paged
 def my_requests(request: HttpRequest) -> list[MentorRequest]:
     return list(MentorRequest.objects.filter(mentee=_viewer(request)).order_by("-created_at"))
 
 
-@router.post("/mentors/requests", response={201: RequestOut}, summary="Ask for a mentor")
+@router.post("/mentors/requests", response={201: MentorshipRequestOut}, summary="Ask for a mentor")
 def ask(request: HttpRequest, payload: RequestIn) -> tuple[int, MentorRequest]:
     user = _viewer(request)
     program = access.cohort_programs(user).filter(pk=payload.program_id).first()
@@ -298,7 +309,7 @@ def ask(request: HttpRequest, payload: RequestIn) -> tuple[int, MentorRequest]:
     )
 
 
-@router.post("/mentors/requests/{request_id}/withdraw", response=RequestOut)
+@router.post("/mentors/requests/{request_id}/withdraw", response=MentorshipRequestOut)
 def withdraw(request: HttpRequest, request_id: int) -> MentorRequest:
     user = _viewer(request)
     return actions.do_withdraw_request(request=access.access_request(user, request_id), by=user)

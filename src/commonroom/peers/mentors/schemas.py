@@ -16,7 +16,7 @@ class ApplyIn(Schema):
     lived_experience: list[str] = Field(default_factory=list, max_length=20)
 
 
-class ProfilePatch(Schema):
+class MentorProfilePatch(Schema):
     max_mentees: int | None = Field(default=None, ge=1, le=5)
     languages: list[str] | None = Field(default=None, max_length=20)
     gender: str | None = None
@@ -67,15 +67,15 @@ class StateIn(Schema):
     to: str
 
 
-class SettingsIn(Schema):
+class MentorSettingsIn(Schema):
     step_down_may_apply: bool
 
 
-class SettingsOut(Schema):
+class MentorSettingsOut(Schema):
     step_down_may_apply: bool
 
 
-class PersonOut(Schema):
+class MentorPersonOut(Schema):
     id: int
     display_name: str
     pronouns: str
@@ -91,8 +91,8 @@ class ReasonOut(Schema):
 class MentorshipOut(Schema):
     id: int
     program_id: int
-    mentor: PersonOut
-    mentee: PersonOut
+    mentor: MentorPersonOut
+    mentee: MentorPersonOut
     space_id: int | None
     started_at: dt.datetime
     ended_at: dt.datetime | None
@@ -100,19 +100,19 @@ class MentorshipOut(Schema):
 
 
 class PreviewMatchOut(Schema):
-    mentor: PersonOut
-    mentee: PersonOut
+    mentor: MentorPersonOut
+    mentee: MentorPersonOut
     reasons: list[ReasonOut]
     total: float
 
 
-class PreviewOut(Schema):
+class MentorshipPreviewOut(Schema):
     fingerprint: str
     matches: list[PreviewMatchOut]
-    unassigned: list[PersonOut]
+    unassigned: list[MentorPersonOut]
 
 
-class ConfirmIn(Schema):
+class MentorshipConfirmIn(Schema):
     fingerprint: str = Field(max_length=64)
     pairs: list[tuple[int, int]] | None = Field(
         default=None, description="(mentor id, mentee id) pairs of the preview; all when absent"
@@ -124,7 +124,7 @@ class RequestIn(Schema):
     lived_experience_wanted: list[str] = Field(default_factory=list, max_length=20)
 
 
-class RequestOut(Schema):
+class MentorshipRequestOut(Schema):
     id: int
     program_id: int
     status: str
@@ -141,12 +141,12 @@ class ConcernOut(Schema):
     raised: bool
 
 
-class RosterLineOut(Schema):
+class MentorRosterLineOut(Schema):
     profile_id: int
-    mentor: PersonOut
+    mentor: MentorPersonOut
     state: str
     training_confirmed: int
     training_total: int
     agreement_current: bool
     max_mentees: int
-    mentees: list[PersonOut]
+    mentees: list[MentorPersonOut]
