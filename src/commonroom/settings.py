@@ -323,6 +323,9 @@ AXES_CLIENT_IP_CALLABLE = "commonroom.core.http.client_ip"
 LOCKOUT_ACCOUNT_FAILURES = envint("COMMONROOM_LOCKOUT_ACCOUNT_FAILURES", 20, minimum=1)
 AXES_HANDLER = "commonroom.accounts.throttle.AccountCapHandler"
 AXES_VERBOSE = False
+# Axes logs each failure at WARNING; its client string names the account by a
+# keyed digest, never by the email (logs carry no personal data).
+AXES_CLIENT_STR_CALLABLE = "commonroom.accounts.throttle.client_str"
 
 IDLE_MINUTES_STAFF = envint("COMMONROOM_IDLE_MINUTES_STAFF", 15, minimum=1)
 IDLE_MINUTES_PARTICIPANT = envint("COMMONROOM_IDLE_MINUTES_PARTICIPANT", 60, minimum=1)

@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from commonroom.accounts.models import User
+from commonroom.accounts.throttle import account_digest
 from commonroom.core.http import client_ip
 from tests.factories import PASSWORD
 
@@ -125,3 +126,13 @@ def test_the_audit_log_records_the_forwarded_client_behind_a_proxy(
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="api_token.issue")
     assert entry.ip == "198.51.100.60"
+
+
+def test_failed_sign_ins_log_no_email(participant: User, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="axes"):
+        for _ in range(2):
+            login(participant.email, "wrong", ip="198.51.100.9")
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("axes"))
+    assert "198.51.100.9" in logged  # the lines are there
+    assert participant.email not in logged
+    assert account_digest(participant.email) in logged

@@ -13,6 +13,8 @@ and the API token endpoint feed the same counters. The address is
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -25,6 +27,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
@@ -37,6 +40,23 @@ def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | Non
         value = request.POST.get("login") or request.POST.get("email") or ""
         return str(value).strip().lower()
     return ""
+
+
+def client_str(
+    username: str, ip_address: str, user_agent: str, path_info: str, request: HttpRequest
+) -> str:
+    """How axes names a client in its log lines: never the email itself (logs
+    carry no personal data), but a keyed digest of it, so an operator can still
+    see that many failures were for one account and match it with
+    ``account_digest(email)``."""
+    return f"{{account: {account_digest(username)}, address: {ip_address}}}"
+
+
+def account_digest(email: str) -> str:
+    if not email:
+        return "-"
+    key = force_bytes(settings.SECRET_KEY)
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def account_failures(email: str) -> int:
