@@ -126,7 +126,7 @@ class Hub:
         joins the stream's group. Returns once the group is joined, so an
         event stored after this returns reaches the socket live or through
         its backlog."""
-        from commonroom.spaces.events import group_name
+        from commonroom.realtime.events import group_name
 
         channel = await self._channel()
         group = self.followers.setdefault(key, set())
@@ -137,7 +137,7 @@ class Hub:
 
     async def unfollow(self, key: str, follower: Follower) -> None:
         """The last socket of this process to leave a stream leaves its group."""
-        from commonroom.spaces.events import group_name
+        from commonroom.realtime.events import group_name
 
         group = self.followers.get(key)
         if group is None or follower not in group:
