@@ -13,7 +13,7 @@ rates, each event carrying its send time in ``created_at``; latency is receive
 time minus send time. Three servers get the same client harness:
 
 - *ours*: commonroom.asgi under uvicorn with the default pub/sub channel layer;
-  the publisher calls ``spaces.events.append`` (stores the event, then one
+  the publisher calls ``realtime.events.append`` (stores the event, then one
   ``group_send``). Each server process joins a stream's group once and hands
   each event to its local sockets itself (realtime/fanout.py): one access
   check and one JSON encoding per event per process, whatever the number of
