@@ -158,10 +158,12 @@ def withdraw(stream_key: str, subject: str) -> int:
     """Strips the withdrawable content from every stored event about
     ``subject``, in the caller's transaction; returns how many changed.
 
-    Takes the stream row's lock first, as ``append`` does: two edits of one
-    message racing on PostgreSQL would otherwise each tombstone only what
-    was committed before they began, and the loser's event would keep the
-    text the winner replaced."""
+    Two edits of one message racing on PostgreSQL must not each tombstone
+    only what had committed when they began, or the text one replaced stays
+    in the other's event. The spaces actions update the message row first,
+    which already makes the second wait; the stream row's lock taken here
+    (as ``append`` takes it) keeps that true for a caller without such a
+    row, and lets each withdrawal see every event committed before it."""
     with transaction.atomic():
         locked = list(
             Stream.objects.select_for_update().filter(key=stream_key).values_list("pk", flat=True)
