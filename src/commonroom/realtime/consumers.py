@@ -102,6 +102,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "user": user.pk})
+        await fanout.hub(self.channel_layer).add_person(user.pk, self)
         if session_key:
             self.idle_watch = asyncio.create_task(
                 self.watch_idle(session_key, minutes * 60, deadline)
@@ -128,6 +129,8 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         hub = fanout.hub(self.channel_layer)
+        if hasattr(self, "user_id"):
+            hub.remove_person(self.user_id, self)
         for key in list(self.positions):
             await hub.unfollow(key, self)
         self.positions.clear()
@@ -262,7 +265,3 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
     async def session_end(self, event: dict[str, Any]) -> None:
         """Sent to ``user.<id>`` on logout, deactivation or removal."""
         await self.close(code=CLOSE_UNAUTHENTICATED)
-
-    async def hint(self, event: dict[str, Any]) -> None:
-        """A live hint for this person's open pages (see realtime/notify.py)."""
-        await self.send_json({"type": event["kind"], "payload": event["payload"]})

@@ -142,16 +142,51 @@ def append(
     later be withdrawn."""
     check_payload(kind, payload)
     with transaction.atomic():
-        stream, _created = Stream.objects.get_or_create(key=stream_key)
-        # The UPDATE takes the row lock; see the module docstring.
-        Stream.objects.filter(pk=stream.pk).update(last_position=F("last_position") + 1)
-        position = Stream.objects.values_list("last_position", flat=True).get(pk=stream.pk)
-        Event.objects.create(
-            stream=stream, position=position, kind=kind, payload=payload, subject=subject
-        )
-        event = StoredEvent(stream=stream_key, position=position, kind=kind, payload=payload)
+        event = _store(stream_key, kind, payload, subject=subject)
         transaction.on_commit(lambda: publish(event))
     return event
+
+
+def _store(stream_key: str, kind: str, payload: dict[str, Any], *, subject: str) -> StoredEvent:
+    stream, _created = Stream.objects.get_or_create(key=stream_key)
+    # The UPDATE takes the row lock; see the module docstring.
+    Stream.objects.filter(pk=stream.pk).update(last_position=F("last_position") + 1)
+    position = Stream.objects.values_list("last_position", flat=True).get(pk=stream.pk)
+    Event.objects.create(
+        stream=stream, position=position, kind=kind, payload=payload, subject=subject
+    )
+    return StoredEvent(stream=stream_key, position=position, kind=kind, payload=payload)
+
+
+# Every server process's hub listens here for events addressed to people
+# (``append_for_people``): one message, whatever the number of recipients.
+PEOPLE_GROUP = "events.people"
+
+
+def append_for_people(user_ids: Iterable[int], kind: str, payload: dict[str, Any]) -> None:
+    """A hint for several people's open pages (the facilitator console, help
+    requests, breakout rounds): stored on each person's own ``user.<id>``
+    stream in the caller's transaction, like any event, and sent after
+    commit as one channel-layer message for all of them; each process's hub
+    hands it to the open sockets of those people (realtime/fanout.py)."""
+    check_payload(kind, payload)
+    people = sorted(set(user_ids))
+    if not people:
+        return
+    with transaction.atomic():
+        stored = [_store(f"user.{user_id}", kind, payload, subject="") for user_id in people]
+        transaction.on_commit(lambda: publish_to_people(stored))
+
+
+def publish_to_people(stored: list[StoredEvent]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "people.events", "events": [event.as_json() for event in stored]}
+    try:
+        publisher.group_send(layer, PEOPLE_GROUP, message)
+    except Exception:  # the log is the truth; the page refreshes on its next poll
+        log.warning("could not publish %d hint(s)", len(stored), exc_info=True)
 
 
 def withdraw(stream_key: str, subject: str) -> int:
