@@ -22,6 +22,10 @@ space cost 2,000 decodes and dispatches per event. Events of one stream are
 delivered in order; different streams do not wait for each other. A socket
 that cannot take a frame within ``SEND_TIMEOUT`` is closed, so it cannot hold
 up its stream; its client reconnects and resumes from its last positions.
+
+Hints addressed to people (realtime/notify.py) arrive as one message for
+all their recipients on the ``events.people`` group, which the hub joins
+once; it hands each to the open sockets of its person.
 """
 
 from __future__ import annotations
@@ -102,6 +106,10 @@ class Follower(Protocol):
 
     async def close_slow(self) -> None: ...
 
+
+class PersonSocket(Protocol):
+    """What the hub needs of a socket to hand it hints for its person."""
+
     async def send_json(self, content: Any, close: bool = False) -> None: ...
 
 
@@ -116,7 +124,7 @@ class Hub:
         self.tails: dict[str, asyncio.Task[None]] = {}
         # Every open socket by its person, for hints addressed to people
         # (events.append_for_people): one group for the whole process.
-        self.people: dict[int, set[Follower]] = {}
+        self.people: dict[int, set[PersonSocket]] = {}
         self._joined_people = False
         self._started = asyncio.Lock()
 
@@ -141,7 +149,7 @@ class Hub:
         if first:
             await self.layer.group_add(group_name(key), channel)
 
-    async def add_person(self, user_id: int, socket: Follower) -> None:
+    async def add_person(self, user_id: int, socket: PersonSocket) -> None:
         """Registers an open socket for hints to its person; the first one of
         this process joins the people group (and stays in it)."""
         from commonroom.realtime.events import PEOPLE_GROUP
@@ -152,7 +160,7 @@ class Hub:
             self._joined_people = True
             await self.layer.group_add(PEOPLE_GROUP, channel)
 
-    def remove_person(self, user_id: int, socket: Follower) -> None:
+    def remove_person(self, user_id: int, socket: PersonSocket) -> None:
         sockets = self.people.get(user_id)
         if sockets is not None:
             sockets.discard(socket)
