@@ -13,7 +13,7 @@ rates, each event carrying its send time in ``created_at``; latency is receive
 time minus send time. Three servers get the same client harness:
 
 - *ours*: commonroom.asgi under uvicorn with the default pub/sub channel layer;
-  the publisher calls ``spaces.events.append`` (stores the event, then one
+  the publisher calls ``realtime.events.append`` (stores the event, then one
   ``group_send``). Each server process joins a stream's group once and hands
   each event to its local sockets itself (realtime/fanout.py): one access
   check and one JSON encoding per event per process, whatever the number of
@@ -96,7 +96,7 @@ def use_per_socket_design() -> None:
     keep). The consumer's dedup, gap refill and backlog are ours, unchanged:
     only the per-process hub (realtime/fanout.py) is taken out."""
     from commonroom.realtime import consumers, fanout
-    from commonroom.spaces.events import group_name
+    from commonroom.realtime.events import group_name
 
     class PerSocketGroups:
         def __init__(self, layer: Any) -> None:
@@ -204,7 +204,7 @@ def publish(spec: dict[str, Any]) -> None:
             client.publish("bare." + key, json.dumps(event))
     else:
         setup_django(spec["layer"])
-        from commonroom.spaces import events
+        from commonroom.realtime import events
 
         def send(key: str, payload: dict[str, Any]) -> None:
             events.append(key, "message.new", payload)
@@ -603,7 +603,7 @@ async def resume_run(
 ) -> dict[str, Any]:
     from asgiref.sync import sync_to_async
 
-    from commonroom.spaces.models import Stream
+    from commonroom.realtime.models import Stream
 
     rng = random.Random(5)
     dropped = rng.sample(clients, max(1, len(clients) // 10))

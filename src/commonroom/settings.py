@@ -332,6 +332,12 @@ IDLE_MINUTES_PARTICIPANT = envint("COMMONROOM_IDLE_MINUTES_PARTICIPANT", 60, min
 INVITATION_DAYS = envint("COMMONROOM_INVITATION_DAYS", 7, minimum=1)
 API_TOKEN_HOURS = envint("COMMONROOM_API_TOKEN_HOURS", 12, minimum=1)
 
+# The event log (realtime/events.py): events older than this many days are
+# pruned (`commonroom prune_events`), and a client that missed more events
+# than REALTIME_MAX_BACKLOG is told to reload instead of replaying them all.
+REALTIME_RETENTION_DAYS = envint("COMMONROOM_REALTIME_RETENTION_DAYS", 30, minimum=1)
+REALTIME_MAX_BACKLOG = envint("COMMONROOM_REALTIME_MAX_BACKLOG", 2000, minimum=1)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -3,6 +3,7 @@ them, and that they carry ids only."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from datetime import time, timedelta
 from typing import Any
@@ -282,3 +283,34 @@ async def test_asking_for_the_facilitator_hints_the_facilitator_with_the_room_nu
         assert private not in raw
     for socket in others:
         assert await socket.receive_nothing()
+
+
+# --- through the event log ----------------------------------------------------------------
+
+
+def test_a_hint_to_a_room_is_stored_for_each_person_and_published_once(
+    facilitator: User,
+    participant: User,
+    groupmate: User,
+    crowd: list[User],
+    draft: BreakoutRound,
+    live_session: Session,
+) -> None:
+    from unittest import mock
+
+    from commonroom.realtime import events, publisher
+    from commonroom.realtime.models import Event
+
+    with mock.patch.object(publisher, "group_send") as group_send:
+        console.do_open_breakouts(breakout=draft, opened_by=facilitator)
+    people = [facilitator, participant, groupmate, *crowd]
+    stored = Event.objects.filter(kind="breakouts.changed")
+    assert sorted(stored.values_list("stream__key", flat=True)) == sorted(
+        f"user.{person.pk}" for person in people
+    )
+    assert {json.dumps(e.payload, sort_keys=True) for e in stored} == {
+        json.dumps({"round": draft.pk, "session": live_session.pk})
+    }
+    ((_layer, group, message),) = [c.args for c in group_send.call_args_list]
+    assert group == events.PEOPLE_GROUP
+    assert len(message["events"]) == len(people)

@@ -16,9 +16,8 @@ from asgiref.sync import sync_to_async
 from commonroom.accounts.models import User
 from commonroom.care.actions import do_change_phase, do_remove_from_group
 from commonroom.care.models import Enrollment, TherapyGroup
-from commonroom.realtime import fanout, publisher
+from commonroom.realtime import events, fanout, publisher
 from commonroom.realtime.consumers import EventConsumer
-from commonroom.spaces import events
 from commonroom.spaces.models import Space, Thread
 from tests.realtime.test_streams import (  # noqa: F401 (fixtures)
     Open,

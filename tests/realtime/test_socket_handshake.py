@@ -61,6 +61,55 @@ async def test_socket_from_another_origin_is_refused(participant: User) -> None:
     assert not connected
 
 
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://testserver:8001",  # another service on the same host
+        "https://testserver",  # another scheme
+        "http://testserver.evil.example",
+        "http://testserver/path",
+        "null",
+        "",
+    ],
+)
+async def test_a_socket_from_the_same_host_with_another_scheme_or_port_is_refused(
+    participant: User, origin: str
+) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    _communicator, (connected, _code) = await connect(_cookie_of(client), origin=origin)
+    assert not connected
+
+
+async def test_the_default_port_written_out_is_the_same_origin(participant: User) -> None:
+    from tests.conftest import signed_in_client
+
+    client = await sync_to_async(signed_in_client)(participant)
+    communicator, (connected, _code) = await connect(
+        _cookie_of(client), origin="http://testserver:80"
+    )
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_an_https_page_behind_a_tls_proxy_connects(participant: User, settings: Any) -> None:
+    from tests.conftest import signed_in_client
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = await sync_to_async(signed_in_client)(participant)
+    headers = [
+        (b"origin", b"https://testserver"),
+        (b"host", b"testserver"),
+        (b"x-forwarded-proto", b"https"),
+        (b"cookie", _cookie_of(client).encode()),
+    ]
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _code = await communicator.connect()
+    assert connected
+    await communicator.disconnect()
+
+
 async def test_staff_without_mfa_in_this_session_is_refused(facilitator: User) -> None:
     client = Client()
     await sync_to_async(client.force_login)(facilitator)

@@ -4,6 +4,8 @@ while a socket is open."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -15,14 +17,16 @@ from asgiref.sync import sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from commonroom.accounts.middleware import LAST_SEEN_KEY
 from commonroom.accounts.models import User
 from commonroom.asgi import application
 from commonroom.care.actions import do_change_phase, do_remove_from_group
 from commonroom.care.models import Enrollment, Program, TherapyGroup
+from commonroom.realtime import consumers, events
 from commonroom.realtime.consumers import CLOSE_UNAUTHENTICATED
-from commonroom.spaces import actions, events
+from commonroom.spaces import actions
 from commonroom.spaces.models import Space, SpaceKind, SpaceScope, Thread
 from tests.conftest import signed_in_client
 from tests.factories import PASSWORD
@@ -339,6 +343,117 @@ async def test_a_stream_name_outside_the_policy_is_not_found(
     socket = await open_socket(participant)
     await socket.send_json_to({"type": "subscribe", "streams": {key: 0}})
     assert (await socket.receive_json_from(timeout=2))["code"] == "not_found"
+
+
+# --- withdrawn text, and cursors the log cannot honour ----------------------------------
+
+
+async def _withdraw(how: str, message_id: int, moderator: User) -> None:
+    from commonroom.spaces import moderation
+    from commonroom.spaces.models import Message
+
+    def work() -> None:
+        message = Message.objects.select_related("space", "author").get(pk=message_id)
+        if how == "edited":
+            actions.do_edit_message(message=message, editor=message.author, body="All good now")
+        elif how == "deleted":
+            actions.do_delete_message(message=message, by=message.author)
+        else:
+            moderation.do_set_hidden(message=message, by=moderator, hidden=True)
+
+    await sync_to_async(work)()
+
+
+@pytest.mark.parametrize("how", ["edited", "deleted", "hidden"])
+async def test_a_replay_from_zero_never_carries_withdrawn_text(
+    open_socket: Open,
+    how: str,
+    space: Space,
+    thread: Thread,
+    participant: User,
+    groupmate: User,
+    facilitator: User,
+) -> None:
+    message_id = await post(space, thread, participant, "I drank at the party on Friday")
+    await _withdraw(how, message_id, facilitator)
+    socket = await open_socket(groupmate)
+    backlog = await subscribe(socket, {space.stream_key: 0})
+    assert "party on Friday" not in json.dumps(backlog)
+    assert backlog[0]["payload"]["withdrawn"] is True
+
+
+async def test_a_cursor_past_the_head_gets_resync_and_then_every_live_event(
+    open_socket: Open, space: Space, thread: Thread, participant: User, groupmate: User
+) -> None:
+    await post(space, thread, participant, "First")
+    socket = await open_socket(groupmate)
+    await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 5}})
+    assert await socket.receive_json_from(timeout=2) == {
+        "type": "resync",
+        "stream": space.stream_key,
+        "reason": "ahead",
+        "position": 1,
+    }
+    await post(space, thread, participant, "Not followed yet")
+    assert await socket.receive_nothing()
+    assert (await subscribe(socket, {space.stream_key: 2}))[-1]["type"] == "subscribed"
+    await post(space, thread, participant, "Third")
+    assert positions(await receive_events(socket, 1)) == [3]
+
+
+async def test_a_cursor_older_than_the_kept_events_gets_resync(
+    open_socket: Open, space: Space, thread: Thread, participant: User, groupmate: User
+) -> None:
+    for body in ("One", "Two", "Three"):
+        await post(space, thread, participant, body)
+    await sync_to_async(events.prune)(before=timezone.now() + dt.timedelta(seconds=1))
+    socket = await open_socket(groupmate)
+    await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 1}})
+    assert await socket.receive_json_from(timeout=2) == {
+        "type": "resync",
+        "stream": space.stream_key,
+        "reason": "pruned",
+        "position": 3,
+    }
+    assert await subscribe(socket, {space.stream_key: 3}) == [
+        {"type": "subscribed", "stream": space.stream_key, "position": 3}
+    ]
+
+
+async def test_a_backlog_larger_than_the_limit_gets_resync(
+    open_socket: Open,
+    space: Space,
+    thread: Thread,
+    participant: User,
+    groupmate: User,
+    settings: Any,
+) -> None:
+    settings.REALTIME_MAX_BACKLOG = 2
+    for body in ("One", "Two", "Three"):
+        await post(space, thread, participant, body)
+    socket = await open_socket(groupmate)
+    await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
+    message = await socket.receive_json_from(timeout=2)
+    assert (message["type"], message["reason"]) == ("resync", "too_far_behind")
+    assert positions((await subscribe(socket, {space.stream_key: 1}))[:-1]) == [2, 3]
+
+
+async def test_a_socket_follows_a_limited_number_of_streams(
+    open_socket: Open, space: Space, participant: User
+) -> None:
+    socket = await open_socket(participant)
+    with mock.patch.object(consumers, "MAX_STREAMS", 1):
+        await subscribe(socket, {f"user.{participant.pk}": 0})
+        await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
+        assert await socket.receive_json_from(timeout=2) == {
+            "type": "error",
+            "code": "too_many_streams",
+            "stream": space.stream_key,
+        }
+        # Subscribing again to a stream already followed is not a new one.
+        assert (await subscribe(socket, {f"user.{participant.pk}": 0}))[-1]["type"] == (
+            "subscribed"
+        )
 
 
 # --- access ending while the socket is open ----------------------------------------------------

@@ -14,9 +14,9 @@ from django.test import Client
 from commonroom.accounts.models import User
 from commonroom.core.models import AuditEntry
 from commonroom.peers.mentors.models import Mentorship
+from commonroom.realtime.models import Event
 from commonroom.safety.actions import do_set_flag_status
 from commonroom.safety.models import Flag
-from commonroom.spaces.models import Event
 
 pytestmark = pytest.mark.django_db
 

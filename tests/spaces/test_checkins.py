@@ -22,8 +22,11 @@ from commonroom.accounts.models import User
 from commonroom.care.actions.agreements import do_publish_agreement
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.core.models import AuditEntry
-from commonroom.spaces import checkins, events
-from commonroom.spaces.models import CheckIn, Event, Message, Space, SpaceKind
+from commonroom.realtime import events
+from commonroom.realtime.models import Event
+from commonroom.spaces import checkins
+from commonroom.spaces.events import CHECKIN_KEYS
+from commonroom.spaces.models import CheckIn, Message, Space, SpaceKind
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +297,7 @@ def test_the_shared_checkin_event_carries_the_answers_the_group_sees(
         "note": "a hard day",
     }
     # Exactly the allow-list: no person id, audience, streak or staff detail.
-    assert set(event.payload["checkin"]) == events.CHECKIN_KEYS
+    assert set(event.payload["checkin"]) == CHECKIN_KEYS
 
 
 def test_an_ordinary_post_carries_no_checkin(

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from commonroom.accounts.models import User
-from commonroom.spaces import actions, events, moderation
+from commonroom.realtime import events
+from commonroom.spaces import actions, moderation
 from commonroom.spaces.models import Message, ModerationNote, Mute, Report, Space, Thread
 
 pytestmark = pytest.mark.django_db

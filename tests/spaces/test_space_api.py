@@ -14,8 +14,9 @@ from django.utils import timezone
 from commonroom.accounts.models import User
 from commonroom.care.actions import do_change_phase, do_publish_agreement
 from commonroom.care.models import Program
+from commonroom.realtime.models import Event
 from commonroom.spaces import actions
-from commonroom.spaces.models import MESSAGE_MAX_CHARS, Event, Message, Reaction, Space, Thread
+from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Reaction, Space, Thread
 
 pytestmark = pytest.mark.django_db
 

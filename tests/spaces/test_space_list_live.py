@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 
 from commonroom.accounts.models import User
-from commonroom.spaces import access, actions, events
+from commonroom.realtime import events
+from commonroom.spaces import access, actions
 from commonroom.spaces.models import Space, Thread
 
 pytestmark = pytest.mark.django_db

@@ -241,7 +241,7 @@ def do_request_tech_help(*, user: User, session: Session | None) -> TechHelpRequ
                 "session": session.pk,
                 "display_name": user.display_name,
             }
-            transaction.on_commit(lambda: notify_users(staff, "tech.help", payload))
+            notify_users(staff, "tech.help", payload)
     return request
 
 

@@ -233,7 +233,7 @@ def _staff_ids(session: Session) -> set[int]:
 
 def _hint_staff(session: Session, kind: str, payload: dict[str, int]) -> None:
     staff = _staff_ids(session)
-    transaction.on_commit(lambda: notify_users(staff, kind, payload))
+    notify_users(staff, kind, payload)
 
 
 # --- breakout rooms ----------------------------------------------------------------
@@ -458,7 +458,7 @@ def _hint_round(breakout: BreakoutRound) -> None:
         )
     ) | _staff_ids(breakout.session)
     payload = {"session": breakout.session_id, "round": breakout.pk}
-    transaction.on_commit(lambda: notify_users(people, "breakouts.changed", payload))
+    notify_users(people, "breakouts.changed", payload)
 
 
 def current_round(session: Session) -> BreakoutRound | None:

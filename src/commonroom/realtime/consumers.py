@@ -22,9 +22,8 @@ from django.conf import settings
 from commonroom.accounts import mfa
 from commonroom.accounts.middleware import LAST_SEEN_KEY
 from commonroom.core import access as core_access
-from commonroom.realtime import fanout
+from commonroom.realtime import events, fanout
 from commonroom.realtime.actions import session_group, user_group
-from commonroom.spaces import events
 
 # Close codes in the application range (4000-4999), documented in docs/realtime.md.
 CLOSE_UNAUTHENTICATED = 4401
@@ -103,6 +102,7 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "user": user.pk})
+        await fanout.hub(self.channel_layer).add_person(user.pk, self)
         if session_key:
             self.idle_watch = asyncio.create_task(
                 self.watch_idle(session_key, minutes * 60, deadline)
@@ -129,6 +129,8 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         hub = fanout.hub(self.channel_layer)
+        if hasattr(self, "user_id"):
+            hub.remove_person(self.user_id, self)
         for key in list(self.positions):
             await hub.unfollow(key, self)
         self.positions.clear()
@@ -152,9 +154,9 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         read, register with this process's hub first and then send the
         backlog after the given position, so nothing published in between is
         missed; live events at or below the last sent position are dropped as
-        duplicates."""
+        duplicates. A cursor the log cannot honour gets ``resync``."""
         hub = fanout.hub(self.channel_layer)
-        for key, position in list(wanted.items())[:MAX_STREAMS]:
+        for key, position in wanted.items():
             # bool is an int in Python: ``true`` must not pass for position 1.
             if (
                 not isinstance(key, str)
@@ -164,27 +166,50 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
             ):
                 await self.send_json({"type": "error", "code": "bad_stream", "stream": str(key)})
                 continue
+            if key not in self.positions and len(self.positions) >= MAX_STREAMS:
+                await self.send_json({"type": "error", "code": "too_many_streams", "stream": key})
+                continue
             if not await may_read(self.user_id, key):
                 await self.send_json({"type": "error", "code": "not_found", "stream": key})
+                continue
+            try:
+                await database_sync_to_async(events.check_cursor)(key, position)
+            except events.Resync as resync:
+                await self.resync(key, resync)
                 continue
             async with self._sending:
                 self.positions[key] = position
                 await hub.follow(key, self)
-                await self.send_backlog(key)
-                await self.send_json(
-                    {"type": "subscribed", "stream": key, "position": self.positions[key]}
-                )
+                if await self.send_backlog(key):
+                    await self.send_json(
+                        {"type": "subscribed", "stream": key, "position": self.positions[key]}
+                    )
 
-    async def send_backlog(self, key: str) -> None:
+    async def send_backlog(self, key: str) -> bool:
+        """Sends what the log holds after this socket's position; False when
+        the stream was left meanwhile or must be resynced."""
         while key in self.positions:
-            batch = await database_sync_to_async(events.since)(key, self.positions[key])
+            try:
+                batch = await database_sync_to_async(events.read_after)(key, self.positions[key])
+            except events.Resync as resync:
+                await self.leave(key)
+                await self.resync(key, resync)
+                return False
             for event in batch:
                 if key not in self.positions:
-                    return  # unsubscribed meanwhile
+                    return False  # unsubscribed meanwhile
                 await self.send_json(event.as_json())
                 self.positions[key] = event.position
             if len(batch) < events.BACKLOG_BATCH:
-                return
+                return True
+        return False
+
+    async def resync(self, key: str, resync: events.Resync) -> None:
+        """The client reloads the stream's state (the page, or the API's
+        reads) and subscribes again from ``position``."""
+        await self.send_json(
+            {"type": "resync", "stream": key, "reason": resync.reason, "position": resync.head}
+        )
 
     def offer(
         self, event: dict[str, Any], message: dict[str, str], allowed: frozenset[int]
@@ -227,16 +252,16 @@ class EventConsumer(AsyncJsonWebsocketConsumer):
         stream for the others; the client reconnects and resumes."""
         await self.close(code=CLOSE_TOO_SLOW)
 
-    async def unsubscribe(self, key: str) -> None:
+    async def leave(self, key: str) -> bool:
         if self.positions.pop(key, None) is None:
-            return
+            return False
         await fanout.hub(self.channel_layer).unfollow(key, self)
-        await self.send_json({"type": "unsubscribed", "stream": key})
+        return True
+
+    async def unsubscribe(self, key: str) -> None:
+        if await self.leave(key):
+            await self.send_json({"type": "unsubscribed", "stream": key})
 
     async def session_end(self, event: dict[str, Any]) -> None:
         """Sent to ``user.<id>`` on logout, deactivation or removal."""
         await self.close(code=CLOSE_UNAUTHENTICATED)
-
-    async def hint(self, event: dict[str, Any]) -> None:
-        """A live hint for this person's open pages (see realtime/notify.py)."""
-        await self.send_json({"type": event["kind"], "payload": event["payload"]})

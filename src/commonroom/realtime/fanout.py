@@ -22,6 +22,10 @@ space cost 2,000 decodes and dispatches per event. Events of one stream are
 delivered in order; different streams do not wait for each other. A socket
 that cannot take a frame within ``SEND_TIMEOUT`` is closed, so it cannot hold
 up its stream; its client reconnects and resumes from its last positions.
+
+Hints addressed to people (realtime/notify.py) arrive as one message for
+all their recipients on the ``events.people`` group, which the hub joins
+once; it hands each to the open sockets of its person.
 """
 
 from __future__ import annotations
@@ -103,6 +107,12 @@ class Follower(Protocol):
     async def close_slow(self) -> None: ...
 
 
+class PersonSocket(Protocol):
+    """What the hub needs of a socket to hand it hints for its person."""
+
+    async def send_json(self, content: Any, close: bool = False) -> None: ...
+
+
 class Hub:
     """The live events of one event loop (one per server process)."""
 
@@ -112,6 +122,10 @@ class Hub:
         self.channel: str | None = None
         self.receiver: asyncio.Task[None] | None = None
         self.tails: dict[str, asyncio.Task[None]] = {}
+        # Every open socket by its person, for hints addressed to people
+        # (events.append_for_people): one group for the whole process.
+        self.people: dict[int, set[PersonSocket]] = {}
+        self._joined_people = False
         self._started = asyncio.Lock()
 
     async def _channel(self) -> str:
@@ -126,7 +140,7 @@ class Hub:
         joins the stream's group. Returns once the group is joined, so an
         event stored after this returns reaches the socket live or through
         its backlog."""
-        from commonroom.spaces.events import group_name
+        from commonroom.realtime.events import group_name
 
         channel = await self._channel()
         group = self.followers.setdefault(key, set())
@@ -135,9 +149,27 @@ class Hub:
         if first:
             await self.layer.group_add(group_name(key), channel)
 
+    async def add_person(self, user_id: int, socket: PersonSocket) -> None:
+        """Registers an open socket for hints to its person; the first one of
+        this process joins the people group (and stays in it)."""
+        from commonroom.realtime.events import PEOPLE_GROUP
+
+        channel = await self._channel()
+        self.people.setdefault(user_id, set()).add(socket)
+        if not self._joined_people:
+            self._joined_people = True
+            await self.layer.group_add(PEOPLE_GROUP, channel)
+
+    def remove_person(self, user_id: int, socket: PersonSocket) -> None:
+        sockets = self.people.get(user_id)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self.people[user_id]
+
     async def unfollow(self, key: str, follower: Follower) -> None:
         """The last socket of this process to leave a stream leaves its group."""
-        from commonroom.spaces.events import group_name
+        from commonroom.realtime.events import group_name
 
         group = self.followers.get(key)
         if group is None or follower not in group:
@@ -159,10 +191,50 @@ class Hub:
                 log.warning("live events: the channel layer failed to deliver", exc_info=True)
                 await asyncio.sleep(0.5)
                 continue
+            if message.get("type") == "people.events":
+                self._people_events(message.get("events"))
+                continue
             event = message.get("event") if message.get("type") == "stream.event" else None
             if not isinstance(event, dict) or event.get("stream") not in self.followers:
                 continue
             self._schedule(event)
+
+    def _people_events(self, batch: Any) -> None:
+        """Hints for people, one message for all of them: each goes to the
+        open sockets of its person here as ``{"type": kind, "payload"}``, and
+        like any event to the sockets following that person's stream."""
+        if not isinstance(batch, list):
+            return
+        hints: list[tuple[int, dict[str, Any]]] = []
+        for event in batch:
+            if not isinstance(event, dict):
+                continue
+            if event.get("stream") in self.followers:
+                self._schedule(event)
+            parsed = parse_stream(str(event.get("stream")))
+            if parsed is not None and parsed[0] == "user" and parsed[1] in self.people:
+                hints.append((parsed[1], {"type": event["kind"], "payload": event["payload"]}))
+        if hints:
+            task = asyncio.ensure_future(self._send_hints(hints))
+            task.add_done_callback(_settled)
+
+    async def _send_hints(self, hints: list[tuple[int, dict[str, Any]]]) -> None:
+        # Read at every hint, as for events: a deactivation by a bulk update
+        # sends no signal.
+        active = await database_sync_to_async(_active)({user_id for user_id, _hint in hints})
+        sends = [
+            socket.send_json(hint)
+            for user_id, hint in hints
+            if user_id in active
+            for socket in list(self.people.get(user_id, ()))
+        ]
+        if sends:
+            results = await asyncio.wait_for(
+                asyncio.gather(*sends, return_exceptions=True), SEND_TIMEOUT
+            )
+            for result in results:
+                if isinstance(result, Exception):
+                    log.debug("live events: a hint could not be sent", exc_info=result)
 
     def _schedule(self, event: dict[str, Any]) -> None:
         """Events of one stream in order; streams independently."""
@@ -211,6 +283,12 @@ class Hub:
                     await waiting[task].close_slow()
                 else:
                     _settled(task)
+
+
+def _active(user_ids: set[int]) -> set[int]:
+    from commonroom.accounts.models import User
+
+    return set(User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", flat=True))
 
 
 def _settled(task: asyncio.Task[None]) -> None:

@@ -1,8 +1,10 @@
 """Live hints to people's open pages.
 
-The channel layer is at-most-once; a page that misses a hint still shows the
-truth on its next poll or load. The peer-spaces issue adds the durable,
-resumable event log; these hints carry ids and display names only.
+They go through the event log like every live event (each app registers its
+kinds there): stored on each person's own stream in the caller's
+transaction, then one channel-layer message for every recipient after
+commit. A page that misses one still shows the truth on its next poll or
+load; these hints carry ids and display names only.
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from commonroom.realtime.actions import _send, user_group
+from commonroom.realtime import events
 
 
 def notify_users(user_ids: Iterable[int], kind: str, payload: dict[str, Any]) -> None:
-    for user_id in sorted(set(user_ids)):
-        _send(user_group(user_id), {"type": "hint", "kind": kind, "payload": payload})
+    events.append_for_people(user_ids, kind, payload)

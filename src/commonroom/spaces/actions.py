@@ -1,6 +1,8 @@
 """Every write to a peer space goes through these actions: they validate,
 store, audit where the data is protected, and append the real-time event in
-the same transaction (spaces/events.py)."""
+the same transaction (realtime/events.py; the kinds are in spaces/events.py).
+Taking a message's text back (edit, delete, hide) withdraws it from the
+earlier events in that same transaction, so the log never replays it."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from django.utils.translation import gettext as _
 from commonroom.accounts.models import User
 from commonroom.care.queries import peer_mentor_ids
 from commonroom.core.validation import refuse
-from commonroom.spaces import access, events
+from commonroom.realtime import events
+from commonroom.spaces import access
+from commonroom.spaces.events import message_subject
 from commonroom.spaces.models import (
     MESSAGE_MAX_CHARS,
     Mention,
@@ -216,7 +220,7 @@ def do_post_message(
     """Stores the message once per client id: a retry returns the stored
     message and ``False``. Returns ``(message, created)``. ``checkin`` is the
     structured form of a check-in post's answers, sent with its event (see
-    events.CHECKIN_KEYS)."""
+    spaces/events.py CHECKIN_KEYS)."""
     existing = Message.objects.filter(author=author, client_id=client_id).first()
     if existing is not None:
         return _retried(existing, thread=thread, body=body, parent=parent, as_alias=as_alias), False
@@ -256,7 +260,9 @@ def do_post_message(
             payload = message_payload(message)
             if checkin is not None:
                 payload["checkin"] = checkin
-            events.append(space.stream_key, "message.new", payload)
+            events.append(
+                space.stream_key, "message.new", payload, subject=message_subject(message.pk)
+            )
             for user_id in sorted(mentioned):
                 events.append(
                     f"user.{user_id}",
@@ -302,8 +308,12 @@ def do_edit_message(*, message: Message, editor: User, body: str) -> Message:
         message.body = body
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "edited_at"])
+        # The text before this edit is withdrawn: only the newest event
+        # about the message may carry its text.
+        stream, subject = message.space.stream_key, message_subject(message.pk)
+        events.withdraw(stream, subject)
         events.append(
-            message.space.stream_key,
+            stream,
             "message.edited",
             {
                 "message_id": message.pk,
@@ -311,6 +321,7 @@ def do_edit_message(*, message: Message, editor: User, body: str) -> Message:
                 "html": to_html(body),
                 "edited_at": message.edited_at.isoformat(),
             },
+            subject=subject,
         )
     return message
 
@@ -324,6 +335,7 @@ def do_delete_message(*, message: Message, by: User) -> None:
     with transaction.atomic():
         message.deleted_at = timezone.now()
         message.save(update_fields=["deleted_at"])
+        events.withdraw(message.space.stream_key, message_subject(message.pk))
         events.append(
             message.space.stream_key,
             "message.removed",

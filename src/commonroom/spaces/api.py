@@ -9,13 +9,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from commonroom.accounts.models import User
 from commonroom.api.errors import ApiError
 from commonroom.api.pagination import paged
 from commonroom.care.queries import peer_mentor_ids
-from commonroom.spaces import access, actions, events, queries
+from commonroom.realtime import events
+from commonroom.spaces import access, actions, queries
 from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Space, Thread
 
 router = Router(tags=["spaces"])
@@ -262,12 +264,37 @@ def create_thread(
     return (201 if created else 200), _thread_out(thread)
 
 
+def _resync_message(resync: events.Resync) -> str:
+    """Why the cursor is refused, and where to start again."""
+    reasons = {
+        events.Resync.AHEAD: _(
+            "This position is past the newest event. Reload the space, then ask "
+            "for events after position %(position)d."
+        ),
+        events.Resync.PRUNED: _(
+            "The events after this position are no longer kept. Reload the space, "
+            "then ask for events after position %(position)d."
+        ),
+        events.Resync.TOO_FAR_BEHIND: _(
+            "Too many events were missed to send them all. Reload the space, then "
+            "ask for events after position %(position)d."
+        ),
+    }
+    return reasons[resync.reason] % {"position": resync.head}
+
+
 @router.get("/spaces/{space_id}/events", response=EventsOut)
 def space_events(request: HttpRequest, space_id: int, query: Query[EventsQuery]) -> dict[str, Any]:
     """Events after ``after``, in order, at most 500 at a time: what a socket
-    would have delivered, for a client that polls or resumes over HTTP."""
+    would have delivered, for a client that polls or resumes over HTTP. A
+    position the log cannot honour answers 410 ``resync``: reload the
+    space's state and ask again after the position named."""
     space = _space(request, space_id)
-    batch = events.since(space.stream_key, query.after)
+    try:
+        events.check_cursor(space.stream_key, query.after)
+        batch = events.read_after(space.stream_key, query.after)
+    except events.Resync as resync:
+        raise ApiError(410, "resync", _resync_message(resync), "after") from None
     return {
         "stream": space.stream_key,
         "events": [{"position": e.position, "kind": e.kind, "payload": e.payload} for e in batch],

@@ -30,6 +30,8 @@ class SpacesConfig(AppConfig):
 
     def ready(self) -> None:
         from commonroom.care.models import Program, TherapyGroup
+        from commonroom.spaces import events
 
+        events.register()
         post_save.connect(_provision, sender=Program, dispatch_uid="spaces.provision_program")
         post_save.connect(_provision, sender=TherapyGroup, dispatch_uid="spaces.provision_group")

@@ -262,9 +262,9 @@ def message_body(answers: Answers) -> str:
 
 def checkin_payload(answers: Answers) -> dict[str, object]:
     """The answers the group sees in the post, structured for live pages
-    (spaces/events.py CHECKIN_KEYS). The free text is plain text here: a
-    page shows it as text, never as markup (the post's ``html`` is the
-    sanitised rendering)."""
+    (spaces/events.py CHECKIN_KEYS; the log withdraws them with the post's
+    text). The free text is plain text here: a page shows it as text, never
+    as markup (the post's ``html`` is the sanitised rendering)."""
     return {
         "mood": answers.mood,
         "craving": answers.craving,

@@ -1,5 +1,5 @@
 """Peer spaces between sessions: spaces, threads, messages, reactions,
-check-ins, and the durable event log that live pages resume from.
+check-ins (the event log live pages resume from is realtime.models).
 
 Membership of a space is never stored: it is derived from enrollment, group
 membership and phase (see spaces/access.py), so it cannot drift.
@@ -14,6 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The event log moved to realtime; re-exported for imports written before.
+from commonroom.realtime.models import Event as Event
+from commonroom.realtime.models import Stream as Stream
 
 MESSAGE_MAX_CHARS = 4000
 
@@ -208,40 +212,6 @@ class ReadMark(models.Model):
 
     def __str__(self) -> str:
         return f"read mark #{self.pk}"
-
-
-# --- the durable event log --------------------------------------------------------
-
-
-class Stream(models.Model):
-    """A stream of events (``space.<id>``, ``user.<id>``) with its last
-    position. Writers bump ``last_position`` with an UPDATE inside their
-    transaction: the row lock serialises writers of one stream until commit,
-    so positions commit in order and without gaps even on PostgreSQL, where
-    plain sequence values can commit out of order."""
-
-    key = models.CharField(max_length=64, unique=True)
-    last_position = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return self.key
-
-
-class Event(models.Model):
-    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="events")
-    position = models.PositiveBigIntegerField()
-    kind = models.CharField(max_length=32)
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["stream_id", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["stream", "position"], name="event_position_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.stream_id}:{self.position}"
 
 
 # --- check-ins ------------------------------------------------------------------------

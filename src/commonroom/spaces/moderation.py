@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from commonroom.accounts.models import User
 from commonroom.core.audit import AuditAction, audited_read, record
 from commonroom.core.validation import refuse
-from commonroom.spaces import access, events
+from commonroom.realtime import events
+from commonroom.spaces import access
 from commonroom.spaces.actions import message_payload
+from commonroom.spaces.events import message_subject
 from commonroom.spaces.models import (
     Message,
     ModerationNote,
@@ -82,15 +84,17 @@ def do_set_hidden(*, message: Message, by: User, hidden: bool) -> None:
             target=message,
             subject=message.author,
         )
-        stream = message.space.stream_key
+        stream, subject = message.space.stream_key, message_subject(message.pk)
         if hidden:
+            # Moderators still read it on the page; the log never replays it.
+            events.withdraw(stream, subject)
             events.append(
                 stream,
                 "message.removed",
                 {"message_id": message.pk, "thread_id": message.thread_id},
             )
         elif message.deleted_at is None:
-            events.append(stream, "message.new", message_payload(message))
+            events.append(stream, "message.new", message_payload(message), subject=subject)
 
 
 def do_mute(*, space: Space, user_id: int, minutes: int, by: User) -> Mute:

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commonroom.core.http import is_htmx, signed_in_user
 from commonroom.core.validation import field_errors, refuse
-from commonroom.spaces import access, actions, events, moderation, queries
-from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Stream, Thread
+from commonroom.realtime import events
+from commonroom.realtime.models import Stream
+from commonroom.spaces import access, actions, moderation, queries
+from commonroom.spaces.models import MESSAGE_MAX_CHARS, Message, Thread
 
 View = Callable[..., HttpResponse]
 # Set on a refused HTMX post, so the page's script can tell a refusal (which
@@ -182,10 +184,12 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
 @agreement_first
 def thread_live(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The messages, for a page that polls because its socket is down. Nothing
-    new since ``after``: 204, and the page keeps what it has."""
+    new since ``after``: 204, and the page keeps what it has. Any other
+    ``after`` (older, or past the head, which no page can have reached)
+    gets the messages afresh with the current position."""
     thread = access.access_thread(request.user, thread_id)
     after = request.GET.get("after", "")
-    if after.isdigit() and int(after) >= events.last_position(thread.space.stream_key):
+    if after.isdigit() and int(after) == events.last_position(thread.space.stream_key):
         return HttpResponse(status=204)
     context = _thread_context(request, thread)
     actions.do_mark_read(user=signed_in_user(request), space=thread.space)

@@ -13,7 +13,7 @@ from commonroom.accounts.models import User
 from commonroom.care.models import GroupMembership, Phase, TherapyGroup
 from commonroom.core.models import AuditEntry
 from commonroom.peers.affinity.models import AffinityGroup, JoinRequest, RequestStatus
-from commonroom.spaces.models import Event
+from commonroom.realtime.models import Event
 from tests import factories
 
 pytestmark = pytest.mark.django_db

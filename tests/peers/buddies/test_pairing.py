@@ -18,8 +18,9 @@ from commonroom.peers.buddies.models import (
     PairingRun,
     RequestOutcome,
 )
+from commonroom.realtime.models import Event
 from commonroom.spaces import access as space_access
-from commonroom.spaces.models import Event, SpaceScope, Thread
+from commonroom.spaces.models import SpaceScope, Thread
 from tests import factories
 from tests.peers.buddies.conftest import run_pairing
 

@@ -16,8 +16,8 @@ from commonroom.accounts.models import User
 from commonroom.care.models import Program, TherapyGroup
 from commonroom.peers.buddies import actions, queries, rhythm, tasks
 from commonroom.peers.buddies.models import BuddyMiss, BuddyPair
+from commonroom.realtime.models import Event
 from commonroom.spaces import checkins
-from commonroom.spaces.models import Event
 from tests.peers.buddies.conftest import run_pairing
 
 pytestmark = pytest.mark.django_db

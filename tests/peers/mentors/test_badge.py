@@ -134,7 +134,7 @@ def _post(space: Any, thread: Any, author: User, text: str, *, as_alias: bool = 
 
 
 def _authors(stream: str) -> list[dict[str, Any]]:
-    from commonroom.spaces import events
+    from commonroom.realtime import events
 
     return [e.payload["author"] for e in events.since(stream, 0) if e.kind == "message.new"]
 

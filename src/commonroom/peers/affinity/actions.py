@@ -38,7 +38,7 @@ from commonroom.peers.affinity.models import (
     JoinRequest,
     RequestStatus,
 )
-from commonroom.spaces import events
+from commonroom.realtime import events
 
 ENTRY_FIELDS = frozenset({"name", "description", "accepting_requests"})
 AFFINITY_GROUP_CAPACITY = 30

@@ -35,6 +35,12 @@ class AffinityConfig(AppConfig):
 
     def ready(self) -> None:
         from commonroom.care.models import Program
+        from commonroom.realtime import events
+
+        # On the person's own ``user.<id>`` stream: ids and a status only,
+        # never the group's name (membership is sensitive).
+        events.register("affinity.request", keys={"request_id"})
+        events.register("affinity.decision", keys={"request_id", "status"})
 
         post_save.connect(
             _install_for_new_program, sender=Program, dispatch_uid="affinity.install_catalogue"

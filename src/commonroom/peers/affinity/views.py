@@ -17,7 +17,7 @@ from commonroom.care.views.common import errors_into_form
 from commonroom.peers.affinity import access, actions, queries
 from commonroom.peers.affinity.forms import AskForm, DecisionForm, EditEntryForm, EntryForm
 from commonroom.peers.affinity.models import AffinityGroup, RequestStatus
-from commonroom.spaces import events
+from commonroom.realtime import events
 
 
 def _viewer(request: HttpRequest) -> User:

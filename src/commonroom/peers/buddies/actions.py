@@ -1,7 +1,7 @@
 """Every change to buddies: consent, requests, pairing, rhythm, ending.
 
 Each action is transactional and audited; events go to the people's own
-``user.<id>`` streams with ids only (spaces/events.py allow-lists them).
+``user.<id>`` streams with ids only (registered in apps.py).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from commonroom.peers.buddies.models import (
     RequestOutcome,
     Rhythm,
 )
+from commonroom.realtime import events
 from commonroom.spaces import actions as space_actions
-from commonroom.spaces import events
 from commonroom.spaces.models import Space, SpaceKind, SpaceScope
 
 SEED_MAX = 2**31 - 1

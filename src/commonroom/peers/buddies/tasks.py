@@ -27,7 +27,7 @@ from commonroom.accounts.models import User
 from commonroom.core.tasks import enqueue_with_change
 from commonroom.peers.buddies import rhythm
 from commonroom.peers.buddies.models import BuddyMembership, BuddyMiss, Rhythm
-from commonroom.spaces import events
+from commonroom.realtime import events
 from commonroom.spaces.checkins import zone_of
 from commonroom.spaces.models import CheckIn, CheckInAudience, DigestSubscription
 

@@ -1,11 +1,15 @@
 // The page's one websocket to /ws/, shared by every module that imports this
 // file (an ES module is loaded once per page). It reconnects with backoff and
 // re-sends each stream subscription with the position its owner has reached,
-// so the server sends what was missed from its event log.
+// so the server sends what was missed from its event log. A position the
+// server cannot honour (too old, past the head, too far behind) is answered
+// with "resync": the stream's owner reloads what it shows and follows again
+// from the position the server names (by default the page reloads).
 
 const messageListeners = new Set();
 const statusListeners = new Set();
 const streams = new Map(); // stream key -> function returning the last position seen
+const resyncs = new Map(); // stream key -> function(position) reloading its state
 let socket = null;
 let started = false;
 
@@ -33,9 +37,12 @@ function sendSubscriptions() {
   send({ type: "subscribe", streams: wanted });
 }
 
-// Follow a stream from the position getPosition() returns (asked again on every reconnect).
-export function follow(key, getPosition) {
+// Follow a stream from the position getPosition() returns (asked again on
+// every reconnect). resync(position) reloads the stream's state and follows
+// it again from that position.
+export function follow(key, getPosition, resync = () => location.reload()) {
   streams.set(key, getPosition);
+  resyncs.set(key, resync);
   if (isOpen()) send({ type: "subscribe", streams: { [key]: getPosition() } });
 }
 
@@ -57,6 +64,10 @@ function connect(attempt) {
     try {
       data = JSON.parse(message.data);
     } catch {
+      return;
+    }
+    if (data && data.type === "resync" && resyncs.has(data.stream)) {
+      resyncs.get(data.stream)(data.position);
       return;
     }
     messageListeners.forEach((listener) => listener(data));

@@ -19,6 +19,12 @@ if (list) {
       }, 300);
     }
   });
-  for (const key of positions.keys()) follow(key, () => positions.get(key));
+  // Counts come from the server, so a resync is one refresh and a fresh follow.
+  const resync = (key) => (head) => {
+    positions.set(key, head);
+    document.body.dispatchEvent(new CustomEvent("commonroom:spaces"));
+    follow(key, () => positions.get(key), resync(key));
+  };
+  for (const key of positions.keys()) follow(key, () => positions.get(key), resync(key));
   start();
 }

@@ -82,7 +82,9 @@ function appendMessage(payload) {
     reply.querySelector("a").href = `#message-${payload.parent_id}`;
   }
   // Sanitised on the server (markdown-it, then nh3), never evaluated here.
-  item.querySelector(".message-body").innerHTML = payload.html;
+  // A withdrawn payload has no text: a later event (edited, removed) in the
+  // same replay says what the message is now.
+  item.querySelector(".message-body").innerHTML = payload.html || "";
   const reactions = item.querySelector("form.reactions");
   if (reactions) {
     reactions.id = `reactions-${id}`;
@@ -107,7 +109,7 @@ function updateReactions(payload) {
 
 function editMessage(payload) {
   const item = messageItem(payload.message_id);
-  if (!item) return;
+  if (!item || payload.withdrawn) return; // edited again later: that event has the text
   item.querySelector(".message-body").innerHTML = payload.html;
   const mark = item.querySelector(".edited-mark");
   if (mark) mark.hidden = false;
@@ -151,6 +153,23 @@ function poll() {
   }
 }
 
+// The server cannot replay from this page's position: the messages are
+// fetched afresh (with their position), then the stream is followed from there.
+let resyncing = false;
+
+function resync() {
+  live = false;
+  resyncing = true;
+  document.body.dispatchEvent(new CustomEvent("commonroom:thread-poll"));
+}
+
+document.body.addEventListener("htmx:afterSettle", () => {
+  if (resyncing && messages()) {
+    resyncing = false;
+    follow(stream, position, resync);
+  }
+});
+
 function setUp() {
   const list = messages();
   if (!page || !list) return;
@@ -166,7 +185,7 @@ function setUp() {
   onStatus((open) => {
     if (!open) live = false;
   });
-  follow(stream, position);
+  follow(stream, position, resync);
   start();
   setInterval(poll, POLL_MS);
 }

@@ -33,6 +33,11 @@ if (first) {
       document.body.dispatchEvent(new CustomEvent("commonroom:affinity"));
     }
   });
-  follow(key, () => position);
+  const resync = (head) => {
+    position = head;
+    document.body.dispatchEvent(new CustomEvent("commonroom:affinity"));
+    follow(key, () => position, resync);
+  };
+  follow(key, () => position, resync);
   start();
 }
