@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "commonroom.accounts.middleware.idle_logout_middleware",
     "commonroom.accounts.middleware.preferences_middleware",
     "commonroom.accounts.middleware.staff_mfa_required_middleware",
+    "commonroom.care.middleware.AgreementGateMiddleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]

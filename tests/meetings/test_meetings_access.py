@@ -180,6 +180,8 @@ def test_agreement_gates_the_session_page_and_join(
     assert participant_client.get(f"/sessions/{live_session.pk}/")["Location"].startswith(
         f"/programs/{program.pk}/agreement/"
     )
-    assert participant_client.post(f"/sessions/{live_session.pk}/join/").status_code == 404
+    # One gate, one answer: the join is refused by sending them to the agreement.
+    refused = participant_client.post(f"/sessions/{live_session.pk}/join/")
+    assert refused["Location"] == f"/programs/{program.pk}/agreement/"
     response = api_as(participant).post(f"/sessions/{live_session.pk}/join")  # type: ignore[operator]
     assert response.json()["error"]["code"] == "agreement_required"

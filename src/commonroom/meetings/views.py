@@ -65,12 +65,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id)
     staff = meetings_access.is_session_staff(request.user, session)
-    if not staff:
-        try:
-            care_access.require_current_agreement(request.user, session.series.group.program_id)
-        except care_access.AgreementRequired:
-            url = reverse("agreement", kwargs={"program_id": session.series.group.program_id})
-            return redirect(f"{url}?next={request.path}")
+    care_access.require_current_agreement(request.user, session.series.group.program_id)
     now = timezone.now()
     plan = SessionPlan.objects.filter(session=session).select_related("prompt", "co_lead").first()
     is_co_lead = bool(plan and plan.co_lead_id == request.user.pk)
@@ -132,11 +127,7 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
     """Records the join and sends the person to their signed room link."""
     session = meetings_access.access_session(request.user, session_id)
     staff = meetings_access.is_session_staff(request.user, session)
-    if not staff:
-        try:
-            care_access.require_current_agreement(request.user, session.series.group.program_id)
-        except care_access.AgreementRequired:
-            raise Http404 from None
+    care_access.require_current_agreement(request.user, session.series.group.program_id)
     try:
         url = rooms.join_link(
             session=session, person=signed_in_user(request), moderator=staff, now=timezone.now()
