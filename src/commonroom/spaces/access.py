@@ -132,8 +132,8 @@ def can_see(viewer: User | AnonymousUser, space_id: int) -> bool:
 def can_read(viewer: User | AnonymousUser, space_id: int) -> bool:
     """What a socket may subscribe to: what ``access_space`` would show,
     the agreement gate included."""
-    space = spaces_visible_to(viewer).filter(pk=space_id).only("pk", "program_id").first()
-    return space is not None and care_access.needs_agreement(viewer, space.program_id) is None
+    program_id = spaces_visible_to(viewer).filter(pk=space_id).values_list("program_id").first()
+    return program_id is not None and care_access.needs_agreement(viewer, program_id[0]) is None
 
 
 def access_space(
