@@ -131,13 +131,15 @@ def is_group_staff(viewer: User | AnonymousUser, group: TherapyGroup) -> bool:
 def access_group(
     viewer: User | AnonymousUser, group_id: int, *, for_write: bool = False
 ) -> TherapyGroup:
-    """Reading: the group's staff and cohort members. Changing the group or its
-    membership: program admins."""
+    """Reading: the group's staff and cohort members (who have accepted the
+    current agreement: ``AgreementRequired`` otherwise). Changing the group
+    or its membership: program admins."""
     group = groups_visible_to(viewer).select_related("program").filter(pk=group_id).first()
     if group is None:
         raise Http404
     if for_write and group.program_id not in core_access.administered_program_ids(viewer):
         raise Http404
+    require_current_agreement(viewer, group.program_id)
     return group
 
 

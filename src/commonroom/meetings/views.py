@@ -65,7 +65,6 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id)
     staff = meetings_access.is_session_staff(request.user, session)
-    care_access.require_current_agreement(request.user, session.series.group.program_id)
     now = timezone.now()
     plan = SessionPlan.objects.filter(session=session).select_related("prompt", "co_lead").first()
     is_co_lead = bool(plan and plan.co_lead_id == request.user.pk)
@@ -127,7 +126,6 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
     """Records the join and sends the person to their signed room link."""
     session = meetings_access.access_session(request.user, session_id)
     staff = meetings_access.is_session_staff(request.user, session)
-    care_access.require_current_agreement(request.user, session.series.group.program_id)
     try:
         url = rooms.join_link(
             session=session, person=signed_in_user(request), moderator=staff, now=timezone.now()

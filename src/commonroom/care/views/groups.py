@@ -15,7 +15,6 @@ from commonroom.care import queries
 def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
     group = care_access.access_group(request.user, group_id)
     staff = care_access.is_group_staff(request.user, group)
-    care_access.require_current_agreement(request.user, group.program_id)
     # Attendance lives in the meetings app, which builds on care; the roster
     # asks it for the numbers rather than duplicating the rule.
     from commonroom.meetings.queries import attendance_to_date
