@@ -99,10 +99,10 @@ def program_staff_ids(program_id: int) -> set[int]:
     )
 
 
-def is_program_staff(user_id: int, program_id: int | Combinable) -> Exists:
+def is_program_staff(user_id: int | Combinable, program_id: int | Combinable) -> Exists:
     """``staff_program_ids`` as a condition, for a query correlated on the
-    program (``OuterRef("program_id")``): one rule, usable inside one SQL
-    statement."""
+    program or the person (``OuterRef("program_id")``): one rule, usable
+    inside one SQL statement."""
     return Exists(
         ProgramRole.objects.filter(user_id=user_id, program_id=program_id, role__in=STAFF_ROLES)
     )
