@@ -541,14 +541,29 @@ LETTERS = {
 }
 
 
-def _request(caller: m.Caller, key: str, row: Row, ids: dict[str, Any]) -> str:
+def _request(caller: m.Caller, key: str, row: Row, ids: dict[str, Any]) -> tuple[str, Any]:
     if key in OPERATIONS:
         path = key.split(" ", 1)[1]
         url = m.fill(path, ids)
         body = m.body_for(m.api_operations()[key]) if row.method != "GET" else None
-        return m.outcome(caller.api(row.method, url, body), url)
-    url = "/" + m.fill(key, ids)
-    return m.outcome(caller.page(row.method, url), url)
+        response = caller.api(row.method, url, body)
+    else:
+        url = "/" + m.fill(key, ids)
+        response = caller.page(row.method, url)
+    return m.outcome(response, url), response
+
+
+# What only the participant and their staff may read of them (conftest's
+# participant): no page or answer may show it to anyone else.
+PRIVATE_OF_PARTICIPANT = ("Samuel Private", "participant@example.org", "Captions please")
+SEES_PARTICIPANTS_PRIVATE = {"participant", "facilitator", "admin"}
+
+
+def _leaks(persona: str, response: Any) -> list[str]:
+    if persona in SEES_PARTICIPANTS_PRIVATE or getattr(response, "streaming", False):
+        return []
+    text = response.content.decode(errors="replace")
+    return [value for value in PRIVATE_OF_PARTICIPANT if value in text]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -556,7 +571,8 @@ def test_each_persona_is_refused_where_the_matrix_says(
     request: pytest.FixtureRequest, world: World, persona: str
 ) -> None:
     """One column of the matrix: every page and operation whose ids the
-    world builds, as this persona."""
+    world builds, as this persona; and whatever it is shown, nothing private
+    of the participant unless it is theirs or it is their staff."""
     caller = caller_for(request, persona)
     column = PERSONAS.index(persona)
     wrong = []
@@ -564,9 +580,11 @@ def test_each_persona_is_refused_where_the_matrix_says(
         if row.expect is None:
             continue
         expected = LETTERS[row.expect[column]]
-        got = _request(caller, key, row, world.ids)
+        got, response = _request(caller, key, row, world.ids)
         if got != expected:
             wrong.append(f"{key}: expected {expected}, got {got}")
+        if leaked := _leaks(persona, response):
+            wrong.append(f"{key}: shows the participant's {leaked}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -581,7 +599,7 @@ def test_anonymous_is_sent_to_sign_in_where_the_world_has_no_object(
     for key, row in {**ROUTES, **OPERATIONS}.items():
         if row.expect is not None:
             continue
-        got = _request(caller, key, row, ids)
+        got, _response = _request(caller, key, row, ids)
         expected = ANONYMOUS_OPENS.get(key, m.HIDDEN if "<str:" in key else m.LOGIN)
         if got != expected:
             wrong.append(f"{key}: expected {expected}, got {got}")
