@@ -151,6 +151,29 @@ def alumnus(program: Program, group: TherapyGroup) -> User:
 
 
 @pytest.fixture
+def pending_member(
+    program: Program,
+    group: TherapyGroup,
+    admin: User,
+    participant: User,
+    groupmate: User,
+    outsider: User,
+    mentor: User,
+    alumnus: User,
+) -> User:
+    """A member of group A who has not accepted the program's current group
+    agreement, which every other persona has accepted (staff need not)."""
+    from commonroom.care.actions import do_accept_agreement, do_publish_agreement
+
+    agreement = do_publish_agreement(
+        program=program, body="What is said here stays here. Be kind.", published_by=admin
+    )
+    for user in (participant, groupmate, outsider, mentor, alumnus):
+        do_accept_agreement(user=user, program=program, version=agreement.version)
+    return _participant(program, group, "Kai", email="pending@example.org")
+
+
+@pytest.fixture
 def anonymous() -> AnonymousUser:
     return AnonymousUser()
 
@@ -179,6 +202,7 @@ for _name in (
     "mentor",
     "alumnus",
     "admin",
+    "pending_member",
 ):
 
     def _make(name: str) -> Any:

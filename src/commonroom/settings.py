@@ -138,6 +138,7 @@ MIDDLEWARE = [
     # before any view, form or CSRF check (process_view) reads the body.
     "commonroom.core.limits.request_limits_middleware",
     "commonroom.accounts.middleware.staff_mfa_required_middleware",
+    "commonroom.care.middleware.AgreementGateMiddleware",
     # Axes last, as its documentation asks, so it sees the final response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -104,6 +104,15 @@ def test_the_api_roster_is_gated_by_the_agreement(
     assert response.json()["error"]["code"] == "agreement_required"
 
 
+def test_the_api_group_is_gated_like_its_page(
+    api_as: object, groupmate: User, group: TherapyGroup, agreement: object
+) -> None:
+    """The gate is in access_group, so no caller can forget it."""
+    response = api_as(groupmate).get(f"/groups/{group.pk}")  # type: ignore[operator]
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "agreement_required"
+
+
 def test_staff_are_not_asked_to_accept(
     facilitator_client: Client, group: TherapyGroup, agreement: object
 ) -> None:

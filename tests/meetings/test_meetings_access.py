@@ -181,7 +181,9 @@ def test_agreement_gates_the_session_page_and_join(
     assert participant_client.get(f"/sessions/{live_session.pk}/")["Location"].startswith(
         f"/programs/{program.pk}/agreement/"
     )
+    # One gate, one answer: following the join link sends them to the agreement.
     link = room_link(session=live_session, person=participant)
-    assert participant_client.get(link).status_code == 404
+    refused = participant_client.get(link)
+    assert refused["Location"].startswith(f"/programs/{program.pk}/agreement/")
     response = api_as(participant).post(f"/sessions/{live_session.pk}/join")  # type: ignore[operator]
     assert response.json()["error"]["code"] == "agreement_required"

@@ -8,11 +8,13 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from commonroom.care.access import AgreementRequired
 from commonroom.core.limits import (
     UnusableText,
     check_text,
@@ -89,6 +91,13 @@ def install(api: NinjaAPI) -> None:
         )
         response["WWW-Authenticate"] = 'Bearer realm="commonroom"'
         return response
+
+    @api.exception_handler(AgreementRequired)
+    def _agreement_required(request: HttpRequest, exc: AgreementRequired) -> HttpResponse:
+        message = _("Accept version %(version)s of the group agreement first.") % {
+            "version": exc.agreement.version
+        }
+        return error_response(403, "agreement_required", message, "version")
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -13,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from commonroom.accounts.models import User
 from commonroom.care.models import (
-    STAFF_ROLES,
     AgreementVersion,
     CoupleLink,
     DoNotPair,
@@ -111,10 +111,6 @@ def forget_invitation(request: HttpRequest) -> None:
 # --- groups, enrollments, couples, do-not-pair, agreements -------------------
 
 
-def _staff_program_ids(viewer: User | AnonymousUser) -> set[int]:
-    return core_access.administered_program_ids(viewer)
-
-
 def groups_visible_to(viewer: User | AnonymousUser) -> QuerySet[TherapyGroup]:
     """Admins see their programs' groups, facilitators their own, members the
     groups they are in the active cohort of."""
@@ -122,12 +118,12 @@ def groups_visible_to(viewer: User | AnonymousUser) -> QuerySet[TherapyGroup]:
         return TherapyGroup.objects.none()
     ids = core_access.facilitated_group_ids(viewer) | core_access.cohort_group_ids(viewer)
     return TherapyGroup.objects.filter(
-        Q(pk__in=ids) | Q(program_id__in=_staff_program_ids(viewer))
+        Q(pk__in=ids) | Q(program_id__in=core_access.administered_program_ids(viewer))
     ).distinct()
 
 
 def is_group_staff(viewer: User | AnonymousUser, group: TherapyGroup) -> bool:
-    return group.program_id in _staff_program_ids(viewer) or group.pk in (
+    return group.program_id in core_access.administered_program_ids(viewer) or group.pk in (
         core_access.facilitated_group_ids(viewer)
     )
 
@@ -135,13 +131,15 @@ def is_group_staff(viewer: User | AnonymousUser, group: TherapyGroup) -> bool:
 def access_group(
     viewer: User | AnonymousUser, group_id: int, *, for_write: bool = False
 ) -> TherapyGroup:
-    """Reading: the group's staff and cohort members. Changing the group or its
-    membership: program admins."""
+    """Reading: the group's staff and cohort members (who have accepted the
+    current agreement: ``AgreementRequired`` otherwise). Changing the group
+    or its membership: program admins."""
     group = groups_visible_to(viewer).select_related("program").filter(pk=group_id).first()
     if group is None:
         raise Http404
-    if for_write and group.program_id not in _staff_program_ids(viewer):
+    if for_write and group.program_id not in core_access.administered_program_ids(viewer):
         raise Http404
+    require_current_agreement(viewer, group.program_id)
     return group
 
 
@@ -157,7 +155,7 @@ def hidden_memberships(viewer: User | AnonymousUser) -> Q:
     return (
         Q(group__kind=GroupKind.AFFINITY)
         & ~Q(group_id__in=visible)
-        & ~Q(group__program_id__in=_staff_program_ids(viewer))
+        & ~Q(group__program_id__in=core_access.administered_program_ids(viewer))
         & ~Q(user_id=viewer.pk)
     )
 
@@ -170,7 +168,7 @@ def enrollments_visible_to(viewer: User | AnonymousUser) -> QuerySet[Enrollment]
     ).values("user_id")
     return Enrollment.objects.filter(
         Q(user_id=viewer.pk)
-        | Q(program_id__in=_staff_program_ids(viewer))
+        | Q(program_id__in=core_access.administered_program_ids(viewer))
         | Q(user_id__in=facilitated_people)
     )
 
@@ -204,7 +202,7 @@ def couples_visible_to(viewer: User | AnonymousUser) -> QuerySet[CoupleLink]:
     return CoupleLink.objects.filter(
         Q(person_a_id=viewer.pk)
         | Q(person_b_id=viewer.pk)
-        | Q(program_id__in=_staff_program_ids(viewer))
+        | Q(program_id__in=core_access.administered_program_ids(viewer))
         | Q(person_a_id__in=people)
         | Q(person_b_id__in=people)
     )
@@ -214,7 +212,9 @@ def access_couple(
     viewer: User | AnonymousUser, couple_id: int, *, for_write: bool = False
 ) -> CoupleLink:
     couple = couples_visible_to(viewer).filter(pk=couple_id).first()
-    if couple is None or (for_write and couple.program_id not in _staff_program_ids(viewer)):
+    if couple is None or (
+        for_write and couple.program_id not in core_access.administered_program_ids(viewer)
+    ):
         raise Http404
     return couple
 
@@ -225,14 +225,16 @@ def do_not_pair_visible_to(viewer: User | AnonymousUser) -> QuerySet[DoNotPair]:
     API agree)."""
     if not core_access.is_signed_in(viewer):
         return DoNotPair.objects.none()
-    return DoNotPair.objects.filter(program_id__in=_staff_program_ids(viewer))
+    return DoNotPair.objects.filter(program_id__in=core_access.administered_program_ids(viewer))
 
 
 def access_do_not_pair(
     viewer: User | AnonymousUser, entry_id: int, *, for_write: bool = False
 ) -> DoNotPair:
     entry = do_not_pair_visible_to(viewer).filter(pk=entry_id).first()
-    if entry is None or (for_write and entry.program_id not in _staff_program_ids(viewer)):
+    if entry is None or (
+        for_write and entry.program_id not in core_access.administered_program_ids(viewer)
+    ):
         raise Http404
     return entry
 
@@ -252,7 +254,7 @@ def access_program_as_member(viewer: User | AnonymousUser, program_id: int) -> P
         if core_access.is_signed_in(viewer)
         else None
     )
-    if program is None and program_id in _staff_program_ids(viewer):
+    if program is None and program_id in core_access.administered_program_ids(viewer):
         program = Program.objects.filter(pk=program_id).first()
     if program is None:
         raise Http404
@@ -264,7 +266,7 @@ def can_review_audit_of(viewer: User | AnonymousUser, person_id: int) -> bool:
     the person belongs to, and site superusers."""
     if core_access.is_superuser(viewer):
         return True
-    programs = _staff_program_ids(viewer)
+    programs = core_access.administered_program_ids(viewer)
     return bool(programs) and (
         Enrollment.objects.filter(user_id=person_id, program_id__in=programs).exists()
         or ProgramRole.objects.filter(user_id=person_id, program_id__in=programs).exists()
@@ -275,15 +277,34 @@ def can_review_audit_of(viewer: User | AnonymousUser, person_id: int) -> bool:
 
 
 class AgreementRequired(Exception):
-    """The person must accept the program's current agreement first."""
+    """The person must accept the program's current agreement first. The one
+    exception of the gate: pages answer it with a redirect to the agreement
+    (care/middleware.py), the API with 403 ``agreement_required``
+    (api/errors.py), and sockets are never subscribed (spaces/access.py)."""
 
     def __init__(self, agreement: AgreementVersion) -> None:
         super().__init__(f"agreement v{agreement.version} not accepted")
         self.agreement = agreement
 
+    @property
+    def program_id(self) -> int:
+        return self.agreement.program_id
+
 
 def current_agreement(program_id: int) -> AgreementVersion | None:
     return AgreementVersion.objects.filter(program_id=program_id).order_by("-version").first()
+
+
+def _held_back(agreement: AgreementVersion, user_ids: Collection[int]) -> set[int]:
+    """Of these people, those the gate stops: not staff of the program (nor
+    site superusers), and not yet accepting this version."""
+    accepted = agreement.acceptances.filter(user_id=OuterRef("pk"))
+    return set(
+        User.objects.filter(pk__in=list(user_ids), is_superuser=False)
+        .exclude(core_access.is_program_staff(OuterRef("pk"), agreement.program_id))
+        .exclude(Exists(accepted))
+        .values_list("pk", flat=True)
+    )
 
 
 def needs_agreement(viewer: User | AnonymousUser, program_id: int) -> AgreementVersion | None:
@@ -291,22 +312,25 @@ def needs_agreement(viewer: User | AnonymousUser, program_id: int) -> AgreementV
     alumnus, not staff) has not accepted it yet."""
     if not core_access.is_signed_in(viewer):
         return None
-    if core_access.is_superuser(viewer) or program_id in _staff_program_ids(viewer):
-        return None
-    if ProgramRole.objects.filter(
-        user_id=core_access.viewer_id(viewer), program_id=program_id, role__in=STAFF_ROLES
-    ).exists():
-        return None
     agreement = current_agreement(program_id)
     if agreement is None:
         return None
-    if agreement.acceptances.filter(user_id=core_access.viewer_id(viewer)).exists():
-        return None
-    return agreement
+    uid = core_access.viewer_id(viewer)
+    return agreement if uid in _held_back(agreement, {uid}) else None
+
+
+def held_back_by_agreement(program_id: int, user_ids: Collection[int]) -> set[int]:
+    """``needs_agreement`` for many people at once (who of a space's readers
+    may not receive its live events), in two queries."""
+    agreement = current_agreement(program_id)
+    if agreement is None or not user_ids:
+        return set()
+    return _held_back(agreement, user_ids)
 
 
 def require_current_agreement(viewer: User | AnonymousUser, program_id: int) -> None:
-    """Call before showing any peer space or session of the program."""
+    """Call before showing any peer space, group or session of the program;
+    staff of the program pass."""
     agreement = needs_agreement(viewer, program_id)
     if agreement is not None:
         raise AgreementRequired(agreement)

@@ -239,8 +239,6 @@ def group_roster(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
     see display names and pronouns."""
     group = care_access.access_group(request.user, group_id)
     staff = care_access.is_group_staff(request.user, group)
-    if not staff:
-        _require_agreement(request, group.program_id)
     lines = []
     for line in queries.roster(group):
         item: dict[str, Any] = {
@@ -252,18 +250,6 @@ def group_roster(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
             item.update(phase=line.phase, joined_at=line.joined_at)
         lines.append(item)
     return lines
-
-
-def _require_agreement(request: HttpRequest, program_id: int) -> None:
-    try:
-        care_access.require_current_agreement(request.user, program_id)
-    except care_access.AgreementRequired as exc:
-        raise ApiError(
-            403,
-            "agreement_required",
-            f"Accept version {exc.agreement.version} of the group agreement first.",
-            "version",
-        ) from exc
 
 
 @router.post("/groups/{group_id}/members", response={201: RosterLineOut})

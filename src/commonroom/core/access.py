@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import Combinable
 
 from commonroom.care.models import (
     COHORT_PHASES,
@@ -69,6 +70,41 @@ def administered_program_ids(viewer: User | AnonymousUser) -> set[int]:
         ProgramRole.objects.filter(user_id=viewer_id(viewer), role=Role.PROGRAM_ADMIN).values_list(
             "program_id", flat=True
         )
+    )
+
+
+def staff_program_ids(viewer: User | AnonymousUser) -> set[int]:
+    """The programs this person is staff of: a facilitator or program-admin
+    role there, or every program for a site superuser. This is the one
+    answer to "staff of a program" (the agreement gate, program-wide and
+    alumni spaces, alumni opportunities ask it)."""
+    if not is_signed_in(viewer):
+        return set()
+    if viewer.is_superuser:
+        return set(Program.objects.values_list("pk", flat=True))
+    return set(
+        ProgramRole.objects.filter(user_id=viewer_id(viewer), role__in=STAFF_ROLES).values_list(
+            "program_id", flat=True
+        )
+    )
+
+
+def program_staff_ids(program_id: int) -> set[int]:
+    """Everyone who is staff of this program (``staff_program_ids`` seen from
+    the program; site superusers are not listed)."""
+    return set(
+        ProgramRole.objects.filter(program_id=program_id, role__in=STAFF_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def is_program_staff(user_id: int | Combinable, program_id: int | Combinable) -> Exists:
+    """``staff_program_ids`` as a condition, for a query correlated on the
+    program or the person (``OuterRef("program_id")``): one rule, usable
+    inside one SQL statement."""
+    return Exists(
+        ProgramRole.objects.filter(user_id=user_id, program_id=program_id, role__in=STAFF_ROLES)
     )
 
 

@@ -38,12 +38,15 @@ def access_session(
     viewer: User | AnonymousUser, session_id: int, *, for_write: bool = False
 ) -> Session:
     """Reading: the group's cohort and staff. Running it (attendance,
-    breakouts, notes): the group's facilitators and program admins."""
+    breakouts, notes): the group's facilitators and program admins. A member
+    who has not accepted the current agreement gets ``AgreementRequired``,
+    on every page and operation alike."""
     session = sessions_visible_to(viewer).filter(pk=session_id).first()
     if session is None:
         raise Http404
     if for_write and not is_session_staff(viewer, session):
         raise Http404
+    care_access.require_current_agreement(viewer, session.series.group.program_id)
     return session
 
 

@@ -86,13 +86,6 @@ def session_detail(request: HttpRequest, session_id: int) -> dict[str, Any]:
 def join(request: HttpRequest, session_id: int) -> dict[str, str]:
     session = meetings_access.access_session(request.user, session_id)
     staff = meetings_access.is_session_staff(request.user, session)
-    if not staff:
-        try:
-            care_access.require_current_agreement(request.user, session.series.group.program_id)
-        except care_access.AgreementRequired as exc:
-            raise ApiError(
-                403, "agreement_required", "Accept the group agreement first.", "version"
-            ) from exc
     person = _viewer(request)
     try:
         rooms.check_join(session=session, person=person, moderator=staff, now=timezone.now())

@@ -65,12 +65,6 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id)
     staff = meetings_access.is_session_staff(request.user, session)
-    if not staff:
-        try:
-            care_access.require_current_agreement(request.user, session.series.group.program_id)
-        except care_access.AgreementRequired:
-            url = reverse("agreement", kwargs={"program_id": session.series.group.program_id})
-            return redirect(f"{url}?next={request.path}")
     now = timezone.now()
     plan = SessionPlan.objects.filter(session=session).select_related("prompt", "co_lead").first()
     is_co_lead = bool(plan and plan.co_lead_id == request.user.pk)
@@ -135,11 +129,6 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
     session = meetings_access.access_session(request.user, session_id)
     person = signed_in_user(request)
     staff = meetings_access.is_session_staff(request.user, session)
-    if not staff:
-        try:
-            care_access.require_current_agreement(request.user, session.series.group.program_id)
-        except care_access.AgreementRequired:
-            raise Http404 from None
     if not rooms.room_token_valid(
         request.GET.get("t", ""), session=session, person=person, purpose="session"
     ):

@@ -36,7 +36,9 @@ MAX_STREAMS = 200  # streams one socket may follow
 def may_read(user_id: int, key: str) -> bool:
     """The access policy for a stream, asked once per subscribe:
     ``user.<id>`` is its owner's only; ``space.<id>`` follows
-    spaces/access.py. Live deliveries ask the same of ``fanout.readers``."""
+    spaces/access.py ``can_read``, the rule pages and the API apply, the
+    agreement gate included. Live deliveries ask the same of
+    ``fanout.readers``."""
     from commonroom.accounts.models import User
     from commonroom.spaces import access
 
@@ -51,7 +53,7 @@ def may_read(user_id: int, key: str) -> bool:
         return False
     if kind == "user":
         return ident == user_id
-    return access.can_see(user, ident)
+    return access.can_read(user, ident)
 
 
 @database_sync_to_async

@@ -58,7 +58,8 @@ def parse_stream(key: str) -> tuple[str, int] | None:
 def readers(key: str) -> frozenset[int]:
     """The ids of everyone who may read this stream now: the same rule as
     ``consumers.may_read`` (is_active, then ``user.<id>`` for its owner and
-    ``space.<id>`` by spaces/access.py ``can_see``), for everyone at once in a
+    ``space.<id>`` by spaces/access.py ``can_read``, the agreement gate
+    included: ``reader_ids``), for everyone at once in a
     fixed number of queries (tests/spaces/test_access_equivalence.py checks
     that the two agree)."""
     from django.db.models import Q
@@ -78,7 +79,7 @@ def readers(key: str) -> frozenset[int]:
     space = Space.objects.filter(pk=ident).first()
     if space is None:
         return frozenset()
-    members = access.member_ids(space)
+    members = access.reader_ids(space)
     # Superusers see every space (as in can_see).
     return frozenset(
         active.filter(_among(members) | Q(is_superuser=True)).values_list("pk", flat=True)

@@ -26,7 +26,6 @@ from commonroom.care import access as care_access
 from commonroom.care.models import (
     COHORT_PHASES,
     Enrollment,
-    GroupMembership,
     ProgramRole,
     Role,
     TherapyGroup,
@@ -67,129 +66,96 @@ def _registered(viewer: User | AnonymousUser, part: Callable[[ScopeRule], Callab
     return combined
 
 
-def _facilitated_program_ids(viewer: User | AnonymousUser) -> set[int]:
-    groups = core_access.facilitated_group_ids(viewer)
-    if not groups:
-        return set()
-    return set(TherapyGroup.objects.filter(pk__in=groups).values_list("program_id", flat=True))
-
-
-def _enrolled_program_ids(viewer: User | AnonymousUser, phases: frozenset[str]) -> set[int]:
-    return set(
-        Enrollment.objects.filter(
-            user_id=core_access.viewer_id(viewer), phase__in=phases
-        ).values_list("program_id", flat=True)
-    )
-
-
 def staff_filter(viewer: User | AnonymousUser) -> Q:
-    """The spaces this person moderates."""
-    facilitated = core_access.facilitated_group_ids(viewer)
+    """The spaces this person moderates: every space of a program they are
+    admin of, their own groups' spaces, the program-wide spaces of a program
+    they are staff of, and what a registered scope says."""
+    if not core_access.is_signed_in(viewer):
+        return Q(pk__in=[])
+    uid = core_access.viewer_id(viewer)
+    admin = ProgramRole.objects.filter(
+        user_id=uid, program_id=OuterRef("program_id"), role=Role.PROGRAM_ADMIN
+    )
+    facilitates = TherapyGroup.facilitators.through.objects.filter(
+        therapygroup_id=OuterRef("group_id"), user_id=uid
+    )
     return (
-        Q(program_id__in=core_access.administered_program_ids(viewer))
-        | Q(scope=SpaceScope.GROUP, group_id__in=facilitated)
-        | Q(scope=SpaceScope.PROGRAM, program_id__in=_facilitated_program_ids(viewer))
+        Q(Exists(admin))
+        | Q(scope=SpaceScope.GROUP) & Q(Exists(facilitates))
+        | Q(scope=SpaceScope.PROGRAM) & Q(core_access.is_program_staff(uid, OuterRef("program_id")))
         | _registered(viewer, lambda rule: rule.staff)
     )
 
 
 def member_filter(viewer: User | AnonymousUser) -> Q:
-    """The spaces this person belongs to as a peer."""
+    """The spaces this person belongs to as a peer: their program's while in
+    its cohort, their groups' while in the group's cohort, and what a
+    registered scope says."""
+    if not core_access.is_signed_in(viewer):
+        return Q(pk__in=[])
+    uid = core_access.viewer_id(viewer)
+    in_program = Enrollment.objects.filter(
+        user_id=uid, program_id=OuterRef("program_id"), phase__in=COHORT_PHASES
+    )
+    in_group = core_access.cohort_memberships().filter(user_id=uid, group_id=OuterRef("group_id"))
     return (
-        Q(
-            scope=SpaceScope.PROGRAM,
-            program_id__in=_enrolled_program_ids(viewer, COHORT_PHASES),
-        )
-        | Q(scope=SpaceScope.GROUP, group_id__in=core_access.cohort_group_ids(viewer))
+        Q(scope=SpaceScope.PROGRAM) & Q(Exists(in_program))
+        | Q(scope=SpaceScope.GROUP) & Q(Exists(in_group))
         | _registered(viewer, lambda rule: rule.members)
     )
 
 
 def spaces_visible_to(viewer: User | AnonymousUser) -> QuerySet[Space]:
+    """The space rule. Everything else asks it: ``can_see`` for one space,
+    ``member_ids`` from the other side (tests/spaces/
+    test_access_equivalence.py proves they agree for every persona)."""
     if not core_access.is_signed_in(viewer):
         return Space.objects.none()
-    return (
-        Space.objects.filter(member_filter(viewer) | staff_filter(viewer))
-        .select_related("program", "group")
-        .distinct()
-    )
+    spaces = Space.objects.select_related("program", "group")
+    if viewer.is_superuser:
+        return spaces.all()
+    return spaces.filter(member_filter(viewer) | staff_filter(viewer))
 
 
 def is_moderator(viewer: User | AnonymousUser, space: Space) -> bool:
     if not core_access.is_signed_in(viewer):
         return False
+    if viewer.is_superuser:
+        return True
     return Space.objects.filter(staff_filter(viewer), pk=space.pk).exists()
 
 
 def can_see(viewer: User | AnonymousUser, space_id: int) -> bool:
-    """The same rule as ``spaces_visible_to`` for one space, in a fixed number
-    of queries (the space, plus the alumni rule's periods): sockets ask it when
-    they subscribe, live events ask ``member_ids`` (tests/spaces/
-    test_access_equivalence.py checks that all of them agree)."""
-    if not core_access.is_signed_in(viewer):
-        return False
-    if viewer.is_superuser:
-        return Space.objects.filter(pk=space_id).exists()
-    uid = core_access.viewer_id(viewer)
-    enrolled = Enrollment.objects.filter(user_id=uid, program_id=OuterRef("program_id"))
-    facilitates_group = TherapyGroup.facilitators.through.objects.filter(
-        therapygroup_id=OuterRef("group_id"), user_id=uid
-    )
-    facilitates_in_program = TherapyGroup.objects.filter(
-        program_id=OuterRef("program_id"), facilitators__pk=uid
-    )
-    in_group_cohort = GroupMembership.objects.filter(
-        user_id=uid, group_id=OuterRef("group_id"), left_at__isnull=True
-    ).filter(
-        Exists(
-            Enrollment.objects.filter(
-                user_id=uid, program_id=OuterRef("group__program_id"), phase__in=COHORT_PHASES
-            )
-        )
-    )
-    admin = ProgramRole.objects.filter(
-        user_id=uid, program_id=OuterRef("program_id"), role=Role.PROGRAM_ADMIN
-    )
-    return (
-        Space.objects.filter(pk=space_id)
-        .filter(
-            Exists(admin)
-            | Q(scope=SpaceScope.GROUP) & (Exists(facilitates_group) | Exists(in_group_cohort))
-            | Q(scope=SpaceScope.PROGRAM)
-            & (Exists(facilitates_in_program) | Exists(enrolled.filter(phase__in=COHORT_PHASES)))
-            | _registered(viewer, lambda rule: rule.members)
-            | _registered(viewer, lambda rule: rule.staff)
-        )
-        .exists()
-    )
+    """``spaces_visible_to`` for one space, in one query (plus what a
+    registered scope reads in Python, such as the alumni periods)."""
+    return spaces_visible_to(viewer).filter(pk=space_id).exists()
 
 
-class AgreementNeeded(Exception):
-    def __init__(self, program_id: int) -> None:
-        super().__init__(program_id)
-        self.program_id = program_id
+def can_read(viewer: User | AnonymousUser, space_id: int) -> bool:
+    """What a socket may subscribe to: what ``access_space`` would show,
+    the agreement gate included."""
+    program_id = spaces_visible_to(viewer).filter(pk=space_id).values_list("program_id").first()
+    return program_id is not None and care_access.needs_agreement(viewer, program_id[0]) is None
 
 
 def access_space(
     viewer: User | AnonymousUser, space_id: int, *, for_moderation: bool = False
 ) -> Space:
     """The space, or 404 for anyone it is not shown to. A participant who has
-    not accepted the program's current group agreement is sent to it first."""
+    not accepted the program's current group agreement gets
+    ``AgreementRequired`` (answered once, by the page middleware and the API)."""
     space = spaces_visible_to(viewer).filter(pk=space_id).first()
     if space is None:
         raise Http404
-    moderator = is_moderator(viewer, space)
-    if for_moderation and not moderator:
+    if for_moderation and not is_moderator(viewer, space):
         raise Http404
-    if not moderator and care_access.needs_agreement(viewer, space.program_id) is not None:
-        raise AgreementNeeded(space.program_id)
+    care_access.require_current_agreement(viewer, space.program_id)
     return space
 
 
 def member_ids(space: Space) -> set[int]:
-    """Everyone who receives this space's events: peers and staff."""
-    from commonroom.care.models import ProgramRole, Role
-
+    """Everyone ``spaces_visible_to`` shows this space to (site superusers
+    aside), read from the space's side for a live event: peers and staff."""
     staff = set(
         ProgramRole.objects.filter(
             program_id=space.program_id, role=Role.PROGRAM_ADMIN
@@ -198,8 +164,6 @@ def member_ids(space: Space) -> set[int]:
     rule = SCOPE_RULES.get(space.scope)
     if rule is not None:
         return {uid for uid in staff | rule.member_ids(space) if uid is not None}
-    if space.scope not in (SpaceScope.GROUP, SpaceScope.PROGRAM):
-        return staff  # an owning app that is not installed: its peers are unknown
     if space.scope == SpaceScope.GROUP:
         assert space.group_id is not None
         staff |= set(
@@ -210,22 +174,27 @@ def member_ids(space: Space) -> set[int]:
             .filter(group_id=space.group_id)
             .values_list("user_id", flat=True)
         )
-    else:
-        staff |= set(
-            TherapyGroup.objects.filter(program_id=space.program_id).values_list(
-                "facilitators", flat=True
-            )
-        )
+    elif space.scope == SpaceScope.PROGRAM:
+        staff |= core_access.program_staff_ids(space.program_id)
         peers = set(
             Enrollment.objects.filter(
                 program_id=space.program_id, phase__in=COHORT_PHASES
             ).values_list("user_id", flat=True)
         )
+    else:
+        peers = set()  # an owning app that is not installed: its peers are unknown
     return {uid for uid in staff | peers if uid is not None}
 
 
+def reader_ids(space: Space) -> set[int]:
+    """Who receives this space's live events now: ``member_ids`` less anyone
+    the agreement gate holds back, exactly as ``can_read`` answers each."""
+    members = member_ids(space)
+    return members - care_access.held_back_by_agreement(space.program_id, members)
+
+
 def access_thread(viewer: User | AnonymousUser, thread_id: int) -> Thread:
-    """The thread, through its space's rules (404, or AgreementNeeded)."""
+    """The thread, through its space's rules (404, or AgreementRequired)."""
     thread = Thread.objects.filter(pk=thread_id).first()
     if thread is None:
         raise Http404

@@ -5,7 +5,6 @@ polling path for clients without a websocket."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -135,25 +134,16 @@ def _viewer(request: HttpRequest) -> User:
     return request.user
 
 
-def _checked[T](fetch: Callable[[], T]) -> T:
-    try:
-        return fetch()
-    except access.AgreementNeeded as exc:
-        raise ApiError(
-            403, "agreement_required", "Accept the group agreement first.", "version"
-        ) from exc
-
-
 def _space(request: HttpRequest, space_id: int) -> Space:
-    return _checked(lambda: access.access_space(request.user, space_id))
+    return access.access_space(request.user, space_id)
 
 
 def _thread(request: HttpRequest, thread_id: int) -> Thread:
-    return _checked(lambda: access.access_thread(request.user, thread_id))
+    return access.access_thread(request.user, thread_id)
 
 
 def _message(request: HttpRequest, message_id: int) -> Message:
-    return _checked(lambda: access.access_message(request.user, message_id))
+    return access.access_message(request.user, message_id)
 
 
 def _space_out(summary: queries.SpaceSummary) -> dict[str, Any]:

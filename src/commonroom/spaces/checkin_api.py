@@ -11,10 +11,9 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
-from commonroom.api.errors import ApiError
 from commonroom.api.pagination import PageOf, page_of, paged_by_hand
 from commonroom.care.models import COHORT_PHASES, Enrollment, Program
-from commonroom.spaces import access, checkins
+from commonroom.spaces import checkins
 from commonroom.spaces.models import CheckIn
 
 router = Router(tags=["check-ins"])
@@ -119,22 +118,17 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> tuple[int, dict[str, A
     if existing is not None:
         # A retry answers the same whatever else changed since.
         return 200, _out(existing)
-    try:
-        checkin, created = checkins.do_check_in(
-            user=viewer,
-            program=_program(viewer, payload.program_id),
-            mood=payload.mood,
-            craving=payload.craving,
-            sleep_hours=payload.sleep_hours,
-            grateful_for=payload.grateful_for,
-            note=payload.note,
-            audience=payload.audience,
-            client_id=payload.client_id,
-        )
-    except access.AgreementNeeded as exc:
-        raise ApiError(
-            403, "agreement_required", "Accept the group agreement first.", "version"
-        ) from exc
+    checkin, created = checkins.do_check_in(
+        user=viewer,
+        program=_program(viewer, payload.program_id),
+        mood=payload.mood,
+        craving=payload.craving,
+        sleep_hours=payload.sleep_hours,
+        grateful_for=payload.grateful_for,
+        note=payload.note,
+        audience=payload.audience,
+        client_id=payload.client_id,
+    )
     return (201 if created else 200), _out(checkin)
 
 

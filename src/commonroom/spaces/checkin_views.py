@@ -20,7 +20,7 @@ from commonroom.core.validation import field_errors
 from commonroom.spaces import checkins
 from commonroom.spaces.checkins import GRATEFUL_MAX_CHARS, NOTE_MAX_CHARS
 from commonroom.spaces.models import CheckInAudience
-from commonroom.spaces.space_views import REFUSED_HEADER, agreement_first, client_id_of
+from commonroom.spaces.space_views import REFUSED_HEADER, client_id_of
 
 HISTORY_DAYS_SHOWN = 60
 STAFF_ROWS_SHOWN = 200
@@ -68,7 +68,6 @@ def _page(request: HttpRequest, **form: Any) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@agreement_first
 def my_checkins(request: HttpRequest) -> HttpResponse:
     """GET: the form, my history and streak. POST: check in. An HTMX post gets
     the form back (fresh, or with its errors) and the history out of band."""

@@ -315,7 +315,7 @@ def _target_space(checkin: CheckIn, user: User) -> Space:
 
 def _post_to_space(checkin: CheckIn, answers: Answers, user: User) -> None:
     space = _target_space(checkin, user)
-    # The same rules as any post: membership, agreement (AgreementNeeded), mutes.
+    # The same rules as any post: membership, agreement (AgreementRequired), mutes.
     space = access.access_space(user, space.pk)
     try:
         message, _created = actions.do_post_message(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -15,9 +14,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from commonroom.accounts.models import User
-from commonroom.api.errors import ApiError
 from commonroom.api.pagination import PageOf, page_of, paged_by_hand
-from commonroom.spaces import access, checkins, goals, milestones
+from commonroom.spaces import checkins, goals, milestones
 from commonroom.spaces.models import Goal, GoalStatus, Milestone, RecoveryCounter
 
 router = Router(tags=["goals and milestones"])
@@ -133,15 +131,6 @@ def _viewer(request: HttpRequest) -> User:
     return request.user
 
 
-def _agreement[T](call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except access.AgreementNeeded as exc:
-        raise ApiError(
-            403, "agreement_required", "Accept the group agreement first.", "version"
-        ) from exc
-
-
 def _goal(goal: Goal) -> dict[str, Any]:
     return {
         "id": goal.pk,
@@ -179,15 +168,13 @@ def my_goals(request: HttpRequest) -> dict[str, Any]:
 @router.post("/me/goals", response={200: MyGoalOut, 201: MyGoalOut})
 def set_goal(request: HttpRequest, payload: GoalIn) -> tuple[int, dict[str, Any]]:
     viewer = _viewer(request)
-    goal, created = _agreement(
-        lambda: goals.do_set_goal(
-            user=viewer,
-            what=payload.what,
-            by_when=payload.by_when,
-            cadence=payload.cadence,
-            times_per_week=payload.times_per_week,
-            client_id=payload.client_id,
-        )
+    goal, created = goals.do_set_goal(
+        user=viewer,
+        what=payload.what,
+        by_when=payload.by_when,
+        cadence=payload.cadence,
+        times_per_week=payload.times_per_week,
+        client_id=payload.client_id,
     )
     return (201 if created else 200), _my_goal(goal, viewer)
 
@@ -198,10 +185,8 @@ def post_progress(
 ) -> tuple[int, dict[str, Any]]:
     viewer = _viewer(request)
     goal = goals.access_goal(viewer, goal_id)
-    progress, created = _agreement(
-        lambda: goals.do_post_progress(
-            goal=goal, user=viewer, body=payload.body, client_id=payload.client_id
-        )
+    progress, created = goals.do_post_progress(
+        goal=goal, user=viewer, body=payload.body, client_id=payload.client_id
     )
     return (201 if created else 200), {
         "id": progress.pk,
@@ -290,10 +275,8 @@ def share(request: HttpRequest, milestone_id: int, payload: GoalShareIn) -> dict
     """Posts your celebration once; sharing again returns it unchanged."""
     viewer = _viewer(request)
     milestone = milestones.access_milestone(viewer, milestone_id)
-    shared = _agreement(
-        lambda: milestones.do_share_milestone(
-            milestone=milestone, user=viewer, body=payload.body, client_id=payload.client_id
-        )
+    shared = milestones.do_share_milestone(
+        milestone=milestone, user=viewer, body=payload.body, client_id=payload.client_id
     )
     return _milestone(shared)
 

@@ -29,7 +29,7 @@ from commonroom.spaces import checkins, goals, milestones
 from commonroom.spaces.goals import WHAT_MAX_CHARS
 from commonroom.spaces.milestones import CELEBRATION_MAX_CHARS
 from commonroom.spaces.models import Goal, GoalCadence, GoalStatus, Milestone, RecoveryCounter
-from commonroom.spaces.space_views import REFUSED_HEADER, agreement_first, client_id_of
+from commonroom.spaces.space_views import REFUSED_HEADER, client_id_of
 
 STAFF_ROWS_SHOWN = 300
 CLOSED_GOALS_SHOWN = 50
@@ -88,7 +88,6 @@ def _goals_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@agreement_first
 def my_goals(request: HttpRequest) -> HttpResponse:
     """GET: my goals and the form. POST: set a goal."""
     if request.method == "GET":
@@ -112,7 +111,6 @@ def my_goals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@agreement_first
 def goal_progress(request: HttpRequest, goal_id: int) -> HttpResponse:
     user = signed_in_user(request)
     goal = goals.access_goal(user, goal_id)
@@ -224,7 +222,6 @@ def my_milestones(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@agreement_first
 def milestone_share(request: HttpRequest, milestone_id: int) -> HttpResponse:
     user = signed_in_user(request)
     milestone = milestones.access_milestone(user, milestone_id)

@@ -11,7 +11,6 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from commonroom.accounts.models import User
-from commonroom.api.errors import ApiError
 from commonroom.api.pagination import paged
 from commonroom.spaces import access, resources
 from commonroom.spaces.models import Resource, Space
@@ -52,12 +51,7 @@ def _out(resource: Resource) -> dict[str, Any]:
 
 
 def _space(request: HttpRequest, space_id: int) -> Space:
-    try:
-        return access.access_space(request.user, space_id)
-    except access.AgreementNeeded as exc:
-        raise ApiError(
-            403, "agreement_required", "Accept the group agreement first.", "agreement"
-        ) from exc
+    return access.access_space(request.user, space_id)
 
 
 def _viewer(request: HttpRequest) -> User:

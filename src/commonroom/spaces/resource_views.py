@@ -14,13 +14,12 @@ from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonroom.core.http import signed_in_user
 from commonroom.spaces import access, resources
-from commonroom.spaces.models import Resource, Space
+from commonroom.spaces.models import Resource
 
 
 def _client_id(raw: str | None) -> uuid.UUID:
@@ -28,14 +27,6 @@ def _client_id(raw: str | None) -> uuid.UUID:
         return uuid.UUID(raw or "")
     except ValueError:
         return uuid.uuid4()
-
-
-def _space(request: HttpRequest, space_id: int) -> Space | HttpResponse:
-    try:
-        return access.access_space(request.user, space_id)
-    except access.AgreementNeeded as needed:
-        url = reverse("agreement", kwargs={"program_id": needed.program_id})
-        return redirect(f"{url}?next={request.path}")
 
 
 def resource_for(request: HttpRequest, resource_id: int, *, staff: bool = False) -> Resource:
@@ -60,9 +51,7 @@ def resource_for(request: HttpRequest, resource_id: int, *, staff: bool = False)
 
 @login_required
 def space_resources(request: HttpRequest, space_id: int) -> HttpResponse:
-    space = _space(request, space_id)
-    if isinstance(space, HttpResponse):
-        return space
+    space = access.access_space(request.user, space_id)
     if request.method == "POST":
         try:
             upload = request.FILES.get("file")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -30,23 +29,6 @@ View = Callable[..., HttpResponse]
 # Set on a refused HTMX post, so the page's script can tell a refusal (which
 # still swaps in the form with its error) from a stored message.
 REFUSED_HEADER = "X-Commonroom-Refused"
-
-
-def agreement_first(view: View) -> View:
-    """A participant who has not accepted the current group agreement is sent
-    to it, and comes back here afterwards (for a page)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except access.AgreementNeeded as exc:
-            url = reverse("agreement", kwargs={"program_id": exc.program_id})
-            if request.method == "GET":
-                url = f"{url}?next={request.path}"
-            return redirect(url)
-
-    return wrapped
 
 
 def client_id_of(raw: str | None) -> uuid.UUID:
@@ -100,14 +82,12 @@ def _render_space(
 
 @login_required
 @require_GET
-@agreement_first
 def space_detail(request: HttpRequest, space_id: int) -> HttpResponse:
     return _render_space(request, space_id)
 
 
 @login_required
 @require_POST
-@agreement_first
 def create_thread(request: HttpRequest, space_id: int) -> HttpResponse:
     space = access.access_space(request.user, space_id)
     user = signed_in_user(request)
@@ -170,7 +150,6 @@ def _form_context(
 
 @login_required
 @require_GET
-@agreement_first
 def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = access.access_thread(request.user, thread_id)
     context = _thread_context(request, thread)
@@ -181,7 +160,6 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@agreement_first
 def thread_live(request: HttpRequest, thread_id: int) -> HttpResponse:
     """The messages, for a page that polls because its socket is down. Nothing
     new since ``after``: 204, and the page keeps what it has. Any other
@@ -198,7 +176,6 @@ def thread_live(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@agreement_first
 def post_message(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = access.access_thread(request.user, thread_id)
     user = signed_in_user(request)
@@ -245,7 +222,6 @@ def _to_message(message: Message) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@agreement_first
 def edit_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
     user = signed_in_user(request)
@@ -274,7 +250,6 @@ def edit_message(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@agreement_first
 def delete_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
     try:
@@ -286,7 +261,6 @@ def delete_message(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@agreement_first
 def toggle_reaction(request: HttpRequest, message_id: int) -> HttpResponse:
     message = access.access_message(request.user, message_id)
     user = signed_in_user(request)
@@ -307,7 +281,6 @@ def toggle_reaction(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@agreement_first
 def message_history(request: HttpRequest, message_id: int) -> HttpResponse:
     """Earlier versions of an edited message: moderators only."""
     message = access.access_message(request.user, message_id)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 
 from commonroom.care import access as care_access
@@ -16,12 +15,6 @@ from commonroom.care import queries
 def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
     group = care_access.access_group(request.user, group_id)
     staff = care_access.is_group_staff(request.user, group)
-    if not staff:
-        try:
-            care_access.require_current_agreement(request.user, group.program_id)
-        except care_access.AgreementRequired:
-            url = reverse("agreement", kwargs={"program_id": group.program_id})
-            return redirect(f"{url}?next={request.path}")
     # Attendance lives in the meetings app, which builds on care; the roster
     # asks it for the numbers rather than duplicating the rule.
     from commonroom.meetings.queries import attendance_to_date

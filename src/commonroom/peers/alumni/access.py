@@ -18,18 +18,15 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from commonroom.accounts.models import User
 from commonroom.care.models import (
-    STAFF_ROLES,
     Enrollment,
     Phase,
     Program,
-    ProgramRole,
-    TherapyGroup,
 )
 from commonroom.core import access as core_access
 from commonroom.peers.alumni.models import (
@@ -97,19 +94,12 @@ def _space_members(user_id: int) -> Q:
 
 
 def _space_staff(user_id: int) -> Q:
-    """Any facilitator of the program, as for its program-wide spaces."""
-    return Q(
-        program_id__in=TherapyGroup.objects.filter(facilitators__pk=user_id).values("program_id")
-    )
+    """The program's staff, as for its program-wide spaces."""
+    return Q(core_access.is_program_staff(user_id, OuterRef("program_id")))
 
 
 def _space_member_ids(space: Space) -> set[int]:
-    facilitators = set(
-        TherapyGroup.objects.filter(program_id=space.program_id).values_list(
-            "facilitators", flat=True
-        )
-    )
-    return {uid for uid in facilitators | alumni_user_ids(space.program_id) if uid is not None}
+    return core_access.program_staff_ids(space.program_id) | alumni_user_ids(space.program_id)
 
 
 def register_alumni_spaces() -> None:
@@ -123,15 +113,7 @@ def register_alumni_spaces() -> None:
 
 def staff_program_ids(viewer: User | AnonymousUser) -> set[int]:
     """Programs where this person is a facilitator or program admin."""
-    if not core_access.is_signed_in(viewer):
-        return set()
-    if viewer.is_superuser:
-        return set(Program.objects.values_list("pk", flat=True))
-    return set(
-        ProgramRole.objects.filter(
-            user_id=core_access.viewer_id(viewer), role__in=STAFF_ROLES
-        ).values_list("program_id", flat=True)
-    )
+    return core_access.staff_program_ids(viewer)
 
 
 def network_program_ids(viewer: User | AnonymousUser) -> set[int]:
