@@ -92,9 +92,13 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def example(schema: dict[str, Any], node: dict[str, Any]) -> Any:
+def example(
+    schema: dict[str, Any], node: dict[str, Any], ids: dict[str, int] | None = None
+) -> Any:
     """A plausible value for a schema node: every required field filled, so
-    the request reaches the operation's access check."""
+    the request reaches the operation's access check. An id field the world
+    builds (``user_id``, ``prompt_id``) names the world's object, so the
+    answer does not depend on which ids earlier tests used up."""
     node = _resolve(schema, node)
     if "enum" in node:
         return node["enum"][0]
@@ -104,7 +108,9 @@ def example(schema: dict[str, Any], node: dict[str, Any]) -> Any:
     fmt = node.get("format")
     if kind == "object" or "properties" in node:
         return {
-            name: example(schema, prop)
+            name: ids[name]
+            if ids and name in ids and _resolve(schema, prop).get("type") == "integer"
+            else example(schema, prop, ids)
             for name, prop in node.get("properties", {}).items()
             if name in node.get("required", [])
         }
@@ -127,12 +133,12 @@ def example(schema: dict[str, Any], node: dict[str, Any]) -> Any:
     return "Something kind to say."
 
 
-def body_for(operation: dict[str, Any]) -> Any:
+def body_for(operation: dict[str, Any], ids: dict[str, int] | None = None) -> Any:
     content = operation["op"].get("requestBody", {}).get("content", {})
     json_body = content.get("application/json")
     if json_body is None:
         return None
-    return example(operation["schema"], json_body["schema"])
+    return example(operation["schema"], json_body["schema"], ids)
 
 
 # --- one request, one outcome -------------------------------------------------------

@@ -456,7 +456,7 @@ def world(
 ) -> World:
     """Group A's space with a thread, a message, a report and a file; the
     group's schedule with one session; the participant's enrollment."""
-    from commonroom.meetings.models import Session
+    from commonroom.meetings.models import Session, SharingPrompt
     from commonroom.meetings.scheduling import do_create_series
 
     settings.MEDIA_ROOT = str(tmp_path)
@@ -493,9 +493,14 @@ def world(
     session.starts_at = timezone.now() - dt.timedelta(minutes=5)
     session.ends_at = session.starts_at + dt.timedelta(hours=3)
     session.save()
+    prompt = SharingPrompt.objects.create(program=program, text="What helped this week?")
     ids = {
+        "prompt_id": prompt.pk,
         "program_id": program.pk,
         "group_id": group.pk,
+        # A move from the group to itself: past the access check, refused as input.
+        "from_group_id": group.pk,
+        "to_group_id": group.pk,
         "space_id": space.pk,
         "thread_id": thread.pk,
         "message_id": message.pk,
@@ -550,7 +555,7 @@ def _request(caller: m.Caller, key: str, row: Row, ids: dict[str, Any]) -> tuple
     if key in OPERATIONS:
         path = key.split(" ", 1)[1]
         url = m.fill(path, ids)
-        body = m.body_for(m.api_operations()[key]) if row.method != "GET" else None
+        body = m.body_for(m.api_operations()[key], ids) if row.method != "GET" else None
         response = caller.api(row.method, url, body)
     else:
         url = "/" + m.fill(key, ids)

@@ -64,9 +64,9 @@ async def listen() -> AsyncIterator[Listen]:
                 (b"cookie", cookie.encode()),
             ],
         )
-        connected, _code = await communicator.connect()
+        connected, _code = await communicator.connect(timeout=10)
         assert connected
-        assert await communicator.receive_json_from() == {"type": "hello", "user": user.pk}
+        assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": user.pk}
         opened.append(communicator)
         return communicator
 
@@ -113,7 +113,7 @@ async def test_a_logged_share_hints_only_the_groups_facilitator(
     await sync_to_async(console.do_log_share)(
         session=live_session, user_id=participant.pk, logged_by=facilitator, length="long"
     )
-    assert await staff.receive_json_from(timeout=2) == {
+    assert await staff.receive_json_from(timeout=10) == {
         "type": "console.changed",
         "payload": {"session": live_session.pk},
     }
@@ -130,7 +130,7 @@ async def test_an_undone_share_hints_the_groups_facilitator(
     staff = await listen(facilitator)
     member = await listen(participant)
     await sync_to_async(console.do_undo_share)(session=live_session, user_id=participant.pk)
-    assert await staff.receive_json_from(timeout=2) == {
+    assert await staff.receive_json_from(timeout=10) == {
         "type": "console.changed",
         "payload": {"session": live_session.pk},
     }
@@ -197,7 +197,7 @@ async def test_opening_rooms_hints_their_members_and_the_facilitator_only(
     await sync_to_async(console.do_open_breakouts)(breakout=draft, opened_by=facilitator)
     hint = {"type": "breakouts.changed", "payload": {"session": live_session.pk, "round": draft.pk}}
     for socket in [*members, staff]:
-        assert await socket.receive_json_from(timeout=2) == hint
+        assert await socket.receive_json_from(timeout=10) == hint
     for socket in strangers:
         assert await socket.receive_nothing()
 
@@ -226,7 +226,7 @@ async def test_each_change_to_open_rooms_hints_their_members_with_ids_only(
         "close": lambda: console.do_close_breakouts(breakout=draft, closed_by=facilitator),
     }[step]
     await sync_to_async(change)()
-    raw = await member.receive_from(timeout=2)
+    raw = await member.receive_from(timeout=10)
     assert raw == (
         '{"type": "breakouts.changed", "payload": '
         f'{{"session": {live_session.pk}, "round": {draft.pk}}}}}'
@@ -275,7 +275,7 @@ async def test_asking_for_the_facilitator_hints_the_facilitator_with_the_room_nu
     ]
     room = await BreakoutRoom.objects.select_related("round").aget(round=draft, number=2)
     await sync_to_async(console.do_ask_facilitator)(room=room, asked_by=crowd[0])
-    raw = await staff.receive_from(timeout=2)
+    raw = await staff.receive_from(timeout=10)
     assert raw == (
         f'{{"type": "breakouts.ask", "payload": {{"session": {live_session.pk}, "room": 2}}}}'
     )

@@ -29,7 +29,7 @@ async def connect(
     if cookie:
         headers.append((b"cookie", cookie.encode()))
     communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=10)
     return communicator, (connected, code)
 
 
@@ -39,9 +39,9 @@ async def test_signed_in_participant_connects_and_is_greeted(participant: User) 
     client = await sync_to_async(signed_in_client)(participant)
     communicator, (connected, _code) = await connect(_cookie_of(client))
     assert connected
-    assert await communicator.receive_json_from() == {"type": "hello", "user": participant.pk}
+    assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": participant.pk}
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from() == {"type": "pong"}
+    assert await communicator.receive_json_from(timeout=10) == {"type": "pong"}
     await communicator.disconnect()
 
 
@@ -105,7 +105,7 @@ async def test_an_https_page_behind_a_tls_proxy_connects(participant: User, sett
         (b"cookie", _cookie_of(client).encode()),
     ]
     communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=10)
     assert connected
     await communicator.disconnect()
 
@@ -133,9 +133,9 @@ async def test_logout_closes_the_open_socket(participant: User) -> None:
     client = await sync_to_async(signed_in_client)(participant)
     communicator, (connected, _code) = await connect(_cookie_of(client))
     assert connected
-    await communicator.receive_json_from()
+    await communicator.receive_json_from(timeout=10)
     await sync_to_async(client.post)("/accounts/logout/")
-    output = await communicator.receive_output(timeout=2)
+    output = await communicator.receive_output(timeout=10)
     assert output == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
 
 
@@ -149,12 +149,12 @@ async def test_completing_the_program_closes_the_open_socket(
     client = await sync_to_async(signed_in_client)(participant)
     communicator, (connected, _code) = await connect(_cookie_of(client))
     assert connected
-    await communicator.receive_json_from()
+    await communicator.receive_json_from(timeout=10)
     enrollment = await Enrollment.objects.aget(user=participant)
     await sync_to_async(do_change_phase)(
         enrollment_id=enrollment.pk, to_phase="completed", reason="Done", changed_by=admin
     )
-    output = await communicator.receive_output(timeout=2)
+    output = await communicator.receive_output(timeout=10)
     assert output == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
 
 
@@ -211,9 +211,9 @@ async def test_live_frames_never_write_the_session(participant: User) -> None:
     before = await sync_to_async(lambda: Session.objects.values().get(pk=key))()
     communicator, (connected, _code) = await connect(_cookie_of(client))
     assert connected
-    await communicator.receive_json_from()
+    await communicator.receive_json_from(timeout=10)
     for _ in range(3):
         await communicator.send_json_to({"type": "ping"})
-        assert await communicator.receive_json_from() == {"type": "pong"}
+        assert await communicator.receive_json_from(timeout=10) == {"type": "pong"}
     await communicator.disconnect()
     assert await sync_to_async(lambda: Session.objects.values().get(pk=key))() == before

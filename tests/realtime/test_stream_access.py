@@ -79,9 +79,9 @@ async def open_socket() -> AsyncIterator[Open]:
 
     async def _open(user: User) -> WebsocketCommunicator:
         socket = _socket(await sync_to_async(signed_in_client)(user))
-        connected, _code = await socket.connect()
+        connected, _code = await socket.connect(timeout=10)
         assert connected
-        assert (await socket.receive_json_from())["type"] == "hello"
+        assert (await socket.receive_json_from(timeout=10))["type"] == "hello"
         opened.append(socket)
         return socket
 
@@ -95,7 +95,7 @@ async def _subscribe_all(socket: WebsocketCommunicator, keys: list[str]) -> dict
     await socket.send_json_to({"type": "subscribe", "streams": dict.fromkeys(keys, 0)})
     answers: dict[str, str] = {}
     while len(answers) < len(keys):
-        reply = await socket.receive_json_from(timeout=3)
+        reply = await socket.receive_json_from(timeout=10)
         if reply["type"] == "event":
             continue
         answers[reply["stream"]] = reply["type"] if reply["type"] == "subscribed" else reply["code"]
@@ -141,6 +141,6 @@ async def test_a_new_agreement_stops_live_delivery_to_those_who_have_not_accepte
     await sync_to_async(actions.do_post_message)(
         space=space, author=facilitator, body="Hello", client_id=uuid.uuid4(), thread=thread
     )
-    reply: dict[str, Any] = await socket.receive_json_from(timeout=3)
+    reply: dict[str, Any] = await socket.receive_json_from(timeout=10)
     assert reply == {"type": "unsubscribed", "stream": space.stream_key}
     assert await socket.receive_nothing()

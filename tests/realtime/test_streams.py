@@ -77,9 +77,9 @@ async def open_socket() -> AsyncIterator[Open]:
     async def _open(user: User, client: Client | None = None) -> WebsocketCommunicator:
         client = client or await sync_to_async(signed_in_client)(user)
         communicator = communicator_for(client)
-        connected, _code = await communicator.connect()
+        connected, _code = await communicator.connect(timeout=10)
         assert connected
-        assert await communicator.receive_json_from() == {"type": "hello", "user": user.pk}
+        assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": user.pk}
         opened.append(communicator)
         return communicator
 
@@ -94,7 +94,7 @@ async def subscribe(communicator: WebsocketCommunicator, streams: dict[str, int]
     await communicator.send_json_to({"type": "subscribe", "streams": streams})
     received: list[Any] = []
     while True:
-        message = await communicator.receive_json_from(timeout=2)
+        message = await communicator.receive_json_from(timeout=10)
         if message["type"] != "event":
             assert message["type"] == "subscribed", message
             return [*received, message]
@@ -102,7 +102,7 @@ async def subscribe(communicator: WebsocketCommunicator, streams: dict[str, int]
 
 
 async def receive_events(communicator: WebsocketCommunicator, count: int) -> list[Any]:
-    return [await communicator.receive_json_from(timeout=2) for _ in range(count)]
+    return [await communicator.receive_json_from(timeout=10) for _ in range(count)]
 
 
 def positions(received: list[Any]) -> list[int]:
@@ -236,7 +236,7 @@ async def test_an_outsider_cannot_subscribe_to_a_groups_space(
     )
     socket = await open_socket(outsider)
     await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "error",
         "code": "not_found",
         "stream": space.stream_key,
@@ -250,7 +250,7 @@ async def test_a_space_that_does_not_exist_is_not_found(
 ) -> None:
     socket = await open_socket(participant)
     await socket.send_json_to({"type": "subscribe", "streams": {"space.999999": 0}})
-    assert (await socket.receive_json_from(timeout=2))["code"] == "not_found"
+    assert (await socket.receive_json_from(timeout=10))["code"] == "not_found"
 
 
 async def test_another_persons_user_stream_is_refused(
@@ -258,7 +258,7 @@ async def test_another_persons_user_stream_is_refused(
 ) -> None:
     socket = await open_socket(participant)
     await socket.send_json_to({"type": "subscribe", "streams": {f"user.{groupmate.pk}": 0}})
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "error",
         "code": "not_found",
         "stream": f"user.{groupmate.pk}",
@@ -300,7 +300,7 @@ async def test_a_malformed_position_is_a_bad_stream(
 ) -> None:
     socket = await open_socket(participant)
     await socket.send_json_to({"type": "subscribe", "streams": streams})
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "error",
         "code": "bad_stream",
         "stream": "space.1",
@@ -317,7 +317,7 @@ async def test_a_malformed_subscribe_is_refused(
 ) -> None:
     socket = await open_socket(participant)
     await socket.send_json_to(message)
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "error",
         "code": "unknown_message",
     }
@@ -342,7 +342,7 @@ async def test_a_stream_name_outside_the_policy_is_not_found(
 ) -> None:
     socket = await open_socket(participant)
     await socket.send_json_to({"type": "subscribe", "streams": {key: 0}})
-    assert (await socket.receive_json_from(timeout=2))["code"] == "not_found"
+    assert (await socket.receive_json_from(timeout=10))["code"] == "not_found"
 
 
 # --- withdrawn text, and cursors the log cannot honour ----------------------------------
@@ -388,7 +388,7 @@ async def test_a_cursor_past_the_head_gets_resync_and_then_every_live_event(
     await post(space, thread, participant, "First")
     socket = await open_socket(groupmate)
     await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 5}})
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "resync",
         "stream": space.stream_key,
         "reason": "ahead",
@@ -409,7 +409,7 @@ async def test_a_cursor_older_than_the_kept_events_gets_resync(
     await sync_to_async(events.prune)(before=timezone.now() + dt.timedelta(seconds=1))
     socket = await open_socket(groupmate)
     await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 1}})
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "resync",
         "stream": space.stream_key,
         "reason": "pruned",
@@ -433,7 +433,7 @@ async def test_a_backlog_larger_than_the_limit_gets_resync(
         await post(space, thread, participant, body)
     socket = await open_socket(groupmate)
     await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
-    message = await socket.receive_json_from(timeout=2)
+    message = await socket.receive_json_from(timeout=10)
     assert (message["type"], message["reason"]) == ("resync", "too_far_behind")
     assert positions((await subscribe(socket, {space.stream_key: 1}))[:-1]) == [2, 3]
 
@@ -445,7 +445,7 @@ async def test_a_socket_follows_a_limited_number_of_streams(
     with mock.patch.object(consumers, "MAX_STREAMS", 1):
         await subscribe(socket, {f"user.{participant.pk}": 0})
         await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
-        assert await socket.receive_json_from(timeout=2) == {
+        assert await socket.receive_json_from(timeout=10) == {
             "type": "error",
             "code": "too_many_streams",
             "stream": space.stream_key,
@@ -463,7 +463,7 @@ async def _expect_unsubscribed_then_silence(
     socket: WebsocketCommunicator, space: Space, thread: Thread, author: User
 ) -> None:
     await post(space, thread, author, "After the removal")
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "unsubscribed",
         "stream": space.stream_key,
     }
@@ -479,7 +479,7 @@ async def test_removal_from_the_group_closes_the_open_socket(
     await sync_to_async(do_remove_from_group)(
         group_id=group.pk, user_id=groupmate.pk, removed_by=admin
     )
-    assert await socket.receive_output(timeout=2) == {
+    assert await socket.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -547,7 +547,7 @@ async def test_logout_closes_the_socket(open_socket: Open, participant: User) ->
     client = await sync_to_async(signed_in_client)(participant)
     socket = await open_socket(participant, client)
     await sync_to_async(client.post)("/accounts/logout/")
-    assert await socket.receive_output(timeout=2) == {
+    assert await socket.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -560,7 +560,7 @@ async def test_deactivation_closes_every_socket_of_the_person(
     participant.is_active = False
     await participant.asave(update_fields=["is_active"])
     for socket in sockets:
-        assert await socket.receive_output(timeout=2) == {
+        assert await socket.receive_output(timeout=10) == {
             "type": "websocket.close",
             "code": CLOSE_UNAUTHENTICATED,
         }
@@ -605,7 +605,7 @@ async def test_a_password_change_closes_the_persons_other_sockets(
         },
     )
     assert response.status_code == 302, response.content[:500]
-    assert await phone.receive_output(timeout=2) == {
+    assert await phone.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -617,7 +617,7 @@ async def test_a_password_set_by_an_operator_closes_the_sockets(
     socket = await open_socket(participant)
     participant.set_password("an-operator-chose-this")
     await participant.asave()
-    assert await socket.receive_output(timeout=2) == {
+    assert await socket.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -636,7 +636,7 @@ async def test_an_idle_session_cannot_open_a_socket(participant: User, settings:
     settings.IDLE_MINUTES_PARTICIPANT = 1
     client = await sync_to_async(signed_in_client)(participant)
     await sync_to_async(_last_seen)(client, 61)
-    connected, code = await communicator_for(client).connect()
+    connected, code = await communicator_for(client).connect(timeout=10)
     assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
 
 

@@ -31,9 +31,9 @@ async def open_socket() -> AsyncIterator[Open]:
     async def _open(user: User) -> WebsocketCommunicator:
         client = await sync_to_async(signed_in_client)(user)
         communicator = communicator_for(client)
-        connected, _code = await communicator.connect()
+        connected, _code = await communicator.connect(timeout=10)
         assert connected
-        assert await communicator.receive_json_from() == {"type": "hello", "user": user.pk}
+        assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": user.pk}
         opened.append(communicator)
         return communicator
 
@@ -44,7 +44,7 @@ async def open_socket() -> AsyncIterator[Open]:
 
 async def _refused(socket: WebsocketCommunicator, stream: str) -> dict[str, Any]:
     await socket.send_json_to({"type": "subscribe", "streams": {stream: 0}})
-    reply: dict[str, Any] = await socket.receive_json_from(timeout=2)
+    reply: dict[str, Any] = await socket.receive_json_from(timeout=10)
     return reply
 
 
@@ -82,14 +82,14 @@ async def test_request_and_decision_hints_reach_only_their_owners(
     join_request = await sync_to_async(actions.do_ask_to_join)(
         person=participant, affinity=affinity, note="private words"
     )
-    to_lead = await sockets[affinity_lead.pk].receive_json_from(timeout=2)
+    to_lead = await sockets[affinity_lead.pk].receive_json_from(timeout=10)
     assert to_lead["kind"] == "affinity.request"
     assert to_lead["payload"] == {"request_id": join_request.pk}
 
     await sync_to_async(actions.do_decide_join_request)(
         join_request=join_request, decided_by=affinity_lead, approve=False, message="Not now"
     )
-    to_person = await sockets[participant.pk].receive_json_from(timeout=2)
+    to_person = await sockets[participant.pk].receive_json_from(timeout=10)
     assert to_person["kind"] == "affinity.decision"
     assert to_person["payload"] == {"request_id": join_request.pk, "status": "declined"}
     for user in (participant, affinity_lead, facilitator, groupmate):
@@ -101,5 +101,5 @@ async def test_leaving_closes_the_members_open_sockets(
 ) -> None:
     socket = await open_socket(kai)
     await sync_to_async(actions.do_leave_affinity_group)(affinity=affinity, person=kai)
-    closed = await socket.receive_output(timeout=2)
+    closed = await socket.receive_output(timeout=10)
     assert closed["type"] == "websocket.close"

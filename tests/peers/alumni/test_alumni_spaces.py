@@ -100,9 +100,9 @@ async def sockets() -> AsyncIterator[list[WebsocketCommunicator]]:
 async def _open(user: User, opened: list[WebsocketCommunicator]) -> WebsocketCommunicator:
     client = await sync_to_async(signed_in_client)(user)
     communicator = communicator_for(client)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=10)
     assert connected
-    assert await communicator.receive_json_from() == {"type": "hello", "user": user.pk}
+    assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": user.pk}
     opened.append(communicator)
     return communicator
 
@@ -125,22 +125,22 @@ async def test_an_open_socket_stops_at_the_next_event_once_the_period_ends(
 
     await sync_to_async(_post)(space, facilitator, "Reunion on Thursday")
     for socket in (alumni_socket, staff_socket):
-        event = await socket.receive_json_from(timeout=2)
+        event = await socket.receive_json_from(timeout=10)
         assert (event["type"], event["position"]) == ("event", 1)
 
     # Time passes beyond the month; nobody closes the socket for it.
     await sync_to_async(_completed_days_ago)(alumnus, 40)
     await sync_to_async(_post)(space, facilitator, "Photos from the reunion")
-    assert await alumni_socket.receive_json_from(timeout=2) == {
+    assert await alumni_socket.receive_json_from(timeout=10) == {
         "type": "unsubscribed",
         "stream": space.stream_key,
     }
     assert await alumni_socket.receive_nothing()
-    event = await staff_socket.receive_json_from(timeout=2)
+    event = await staff_socket.receive_json_from(timeout=10)
     assert (event["type"], event["position"]) == ("event", 2)
 
     await alumni_socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
-    assert await alumni_socket.receive_json_from(timeout=2) == {
+    assert await alumni_socket.receive_json_from(timeout=10) == {
         "type": "error",
         "code": "not_found",
         "stream": space.stream_key,

@@ -42,9 +42,9 @@ async def sockets() -> AsyncIterator[list[WebsocketCommunicator]]:
 async def _open(user: User, opened: list[WebsocketCommunicator]) -> WebsocketCommunicator:
     client = await sync_to_async(signed_in_client)(user)
     communicator = communicator_for(client)
-    connected, _code = await communicator.connect()
+    connected, _code = await communicator.connect(timeout=10)
     assert connected
-    assert await communicator.receive_json_from() == {"type": "hello", "user": user.pk}
+    assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": user.pk}
     opened.append(communicator)
     return communicator
 
@@ -93,7 +93,7 @@ async def test_completion_closes_the_cohort_and_opens_the_alumni_network(
     await sync_to_async(do_change_phase)(
         enrollment_id=enrollment.pk, to_phase="completed", reason="Finished", changed_by=admin
     )
-    assert await socket.receive_output(timeout=2) == {
+    assert await socket.receive_output(timeout=10) == {
         "type": "websocket.close",
         "code": CLOSE_UNAUTHENTICATED,
     }
@@ -101,13 +101,13 @@ async def test_completion_closes_the_cohort_and_opens_the_alumni_network(
     # Signed in again: the group's space is gone, the alumni space is theirs.
     socket = await _open(participant, sockets)
     await socket.send_json_to({"type": "subscribe", "streams": {group_space.stream_key: 0}})
-    assert (await socket.receive_json_from(timeout=2))["code"] == "not_found"
+    assert (await socket.receive_json_from(timeout=10))["code"] == "not_found"
     assert await subscribe(socket, {alumni_space.stream_key: 0}) == [
         {"type": "subscribed", "stream": alumni_space.stream_key, "position": 0}
     ]
     await _post(group_space, groupmate, "Cohort news")
     await _post(alumni_space, alumnus, "Welcome to the alumni lounge")
-    event = await socket.receive_json_from(timeout=2)
+    event = await socket.receive_json_from(timeout=10)
     assert event["type"] == "event"
     assert event["stream"] == alumni_space.stream_key
     assert await socket.receive_nothing()

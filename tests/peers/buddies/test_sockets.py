@@ -33,7 +33,7 @@ async def test_a_buddy_receives_the_pairs_posts_live(
     socket = await open_socket(buddy)
     await subscribe(socket, {space.stream_key: 0})
     message_id = await post(space, thread, participant, "Checking in")
-    event = await socket.receive_json_from(timeout=2)
+    event = await socket.receive_json_from(timeout=10)
     assert event["kind"] == "message.new"
     assert event["payload"]["message_id"] == message_id
 
@@ -50,7 +50,7 @@ async def test_others_cannot_subscribe_to_the_pair_space(
     user = await sync_to_async(request.getfixturevalue)(persona)
     socket = await open_socket(user)
     await socket.send_json_to({"type": "subscribe", "streams": {space.stream_key: 0}})
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "error",
         "code": "not_found",
         "stream": space.stream_key,
@@ -72,7 +72,7 @@ async def test_ending_the_pair_stops_delivery_on_an_open_socket(
     # The facilitator can still write in the space (a safety record); the
     # former buddy's socket must not receive it.
     await post(space, thread, facilitator, "A note after the end")
-    assert await socket.receive_json_from(timeout=2) == {
+    assert await socket.receive_json_from(timeout=10) == {
         "type": "unsubscribed",
         "stream": space.stream_key,
     }

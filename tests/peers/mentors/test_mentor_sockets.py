@@ -70,5 +70,5 @@ async def test_pausing_closes_the_mentors_open_socket(
     socket = await open_socket(mentor)
     await subscribe(socket, {mentorship.space.stream_key: 0})
     await sync_to_async(actions.do_pause_mentor)(profile=mentor_profile, by=mentor)
-    output = await socket.receive_output(timeout=2)
+    output = await socket.receive_output(timeout=10)
     assert output["type"] == "websocket.close"
