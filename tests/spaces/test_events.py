@@ -308,10 +308,12 @@ def test_concurrent_edits_leave_only_the_last_version_in_the_log(
                 mine = Message.objects.select_related("space", "author").get(pk=message.pk)
                 actions.do_edit_message(message=mine, editor=participant, body=f"Version {index}")
 
-        with mock.patch.object(events, "publish"):
-            _retry_when_locked(work)
+        _retry_when_locked(work)
 
-    assert _in_threads(EDITORS, edit) == []
+    # Patched once around the threads: patching in each thread races, and a
+    # late restore can leave the mock in place for every later test.
+    with mock.patch.object(events, "publish"):
+        assert _in_threads(EDITORS, edit) == []
     carrying = list(Event.objects.filter(subject=f"message.{message.pk}", payload__has_key="html"))
     assert len(carrying) == 1, [e.payload for e in carrying]
     message.refresh_from_db()
