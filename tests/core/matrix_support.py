@@ -92,9 +92,7 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def example(
-    schema: dict[str, Any], node: dict[str, Any], ids: dict[str, int] | None = None
-) -> Any:
+def example(schema: dict[str, Any], node: dict[str, Any], ids: dict[str, int] | None = None) -> Any:
     """A plausible value for a schema node: every required field filled, so
     the request reaches the operation's access check. An id field the world
     builds (``user_id``, ``prompt_id``) names the world's object, so the

@@ -66,7 +66,8 @@ async def listen() -> AsyncIterator[Listen]:
         )
         connected, _code = await communicator.connect(timeout=10)
         assert connected
-        assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": user.pk}
+        hello = await communicator.receive_json_from(timeout=10)
+        assert hello == {"type": "hello", "user": user.pk}
         opened.append(communicator)
         return communicator
 

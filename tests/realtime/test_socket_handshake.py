@@ -39,7 +39,8 @@ async def test_signed_in_participant_connects_and_is_greeted(participant: User) 
     client = await sync_to_async(signed_in_client)(participant)
     communicator, (connected, _code) = await connect(_cookie_of(client))
     assert connected
-    assert await communicator.receive_json_from(timeout=10) == {"type": "hello", "user": participant.pk}
+    hello = await communicator.receive_json_from(timeout=10)
+    assert hello == {"type": "hello", "user": participant.pk}
     await communicator.send_json_to({"type": "ping"})
     assert await communicator.receive_json_from(timeout=10) == {"type": "pong"}
     await communicator.disconnect()
