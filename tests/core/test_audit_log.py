@@ -362,3 +362,51 @@ def test_recording_an_entry_is_one_insert_without_a_lock(
     with django_assert_num_queries(1) as queries:
         record(actor=participant, action=AuditAction.PROFILE_READ, subject=participant)
     assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "core_auditentry"')
+
+
+class _Queue:
+    """Stands in for the seal job's queue: counts requests, runs nothing."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+    def enqueue(self) -> None:
+        self.requests += 1
+
+
+def test_a_list_read_in_one_transaction_asks_for_one_seal(
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+    participant: User,
+    groupmate: User,
+    facilitator: User,
+) -> None:
+    from commonroom.core import tasks
+    from commonroom.core.audit import AuditAction, record
+
+    queue = _Queue()
+    monkeypatch.setattr(tasks, "seal_audit_log", queue)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for person in (participant, groupmate, participant):
+            record(actor=facilitator, action=AuditAction.FLAG_READ, subject=person)
+    assert queue.requests == 1
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so on_commit runs as in production
+def test_a_queued_seal_covers_later_commits_until_it_starts(
+    monkeypatch: pytest.MonkeyPatch, participant: User, facilitator: User
+) -> None:
+    from commonroom.core import tasks
+    from commonroom.core.audit import AuditAction, record
+
+    real_job = tasks.seal_audit_log
+    queue = _Queue()
+    monkeypatch.setattr(tasks, "seal_audit_log", queue)
+    for _ in range(3):
+        with transaction.atomic():
+            record(actor=facilitator, action=AuditAction.FLAG_READ, subject=participant)
+    assert queue.requests == 1
+    assert real_job.call() >= 3  # the queued job starts and seals all three
+    with transaction.atomic():
+        record(actor=facilitator, action=AuditAction.FLAG_READ, subject=participant)
+    assert queue.requests == 2  # committed after it started: a job of its own

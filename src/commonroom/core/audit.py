@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -219,16 +220,39 @@ def record(
     )
     entry.mac = entry_mac(entry)
     entry.save(force_insert=True)
-    # Sealing after commit, not as a job written with the change: a lost
-    # request costs nothing, the next seal (or verify) takes every unsealed
-    # entry. robust: a failing seal must never fail the person's request.
-    transaction.on_commit(_enqueue_seal, robust=True)
+    _request_seal()
     return entry
+
+
+# A seal job already queued and not yet started takes every entry committed
+# before it runs, so a burst of audited commits needs one job, not one each.
+SEAL_QUEUED_KEY = "commonroom:audit:seal-queued"
+SEAL_QUEUED_SECONDS = 30
+
+
+def _request_seal() -> None:
+    """Sealing after commit, not as a job written with the change: a lost
+    request costs nothing, the next seal (or verify) takes every unsealed
+    entry. One request per transaction, however many entries it appends (a
+    list read records one per person). robust: a failing seal must never
+    fail the person's request."""
+    connection = transaction.get_connection()
+    if any(func is _enqueue_seal for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_seal, robust=True)
 
 
 def _enqueue_seal() -> None:
     from commonroom.core.tasks import seal_audit_log
 
+    try:
+        # The job clears the mark when it starts (core/tasks.py), so an entry
+        # committed after that asks for a job of its own; the timeout covers a
+        # cache the worker does not share (per process) or a job that died.
+        if not cache.add(SEAL_QUEUED_KEY, 1, timeout=SEAL_QUEUED_SECONDS):
+            return
+    except Exception:  # an unreachable cache must not stop sealing
+        logger.warning("cache unreachable; queueing an audit seal anyway", exc_info=True)
     seal_audit_log.enqueue()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,10 @@ def enqueue_with_change(task: Task[..., Any], *args: Any) -> None:
 def seal_audit_log() -> int:
     """Chains the audit entries written since the last run. Claimed by the
     chain head's row lock, so overlapping runs seal each entry once."""
-    from commonroom.core.audit import seal
+    from django.core.cache import cache
 
+    from commonroom.core.audit import SEAL_QUEUED_KEY, seal
+
+    with contextlib.suppress(Exception):  # sealing does not depend on the cache
+        cache.delete(SEAL_QUEUED_KEY)
     return seal()
